@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """What every form shares: districts, departments, users, the form base, money, the audit log."""
+
+    name = "core"
+    verbose_name = "机构与用户"

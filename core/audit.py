@@ -1,0 +1,46 @@
+"""Writing the audit trail. Call inside the transaction that makes the change."""
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from core.models import AuditEntry
+
+
+def _as_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, models.Model):
+        return str(value)
+    return str(value)
+
+
+def diff_fields(before: models.Model | None, after: models.Model, fields: Iterable[str]) -> dict:
+    """``{field: [old, new]}`` for the concrete fields that differ between two instances."""
+    changes = {}
+    for name in fields:
+        old = _as_text(getattr(before, name)) if before is not None else None
+        new = _as_text(getattr(after, name))
+        if old != new:
+            changes[name] = [old, new]
+    return changes
+
+
+def audit_record(
+    *,
+    obj: models.Model,
+    action: str,
+    user=None,
+    changes: dict | None = None,
+    message: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=obj.pk,
+        object_repr=str(obj)[:300],
+        changes=changes or {},
+        message=message,
+    )

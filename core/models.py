@@ -1,0 +1,220 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class District(models.Model):
+    """A district (区) whose finance bureau reviews its departments' forms."""
+
+    class ReviewTiers(models.IntegerChoices):
+        ONE = 1, "一级审核（主管部门）"
+        TWO = 2, "两级审核（主管部门、财政局）"
+
+    name = models.CharField("区名称", max_length=50, unique=True)
+    review_tiers = models.PositiveSmallIntegerField("审核层级", choices=ReviewTiers, default=ReviewTiers.ONE)
+
+    class Meta:
+        verbose_name = "区"
+        verbose_name_plural = "区"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A budget department (部门), e.g. 广州市天河区司法局."""
+
+    name = models.CharField("部门名称", max_length=100, unique=True)
+    district = models.ForeignKey(District, models.PROTECT, related_name="departments", verbose_name="所属区")
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        ordering = ["district__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        PREPARER = "preparer", "填报人"
+        REVIEWER = "reviewer", "审核人"
+        FINANCE = "finance", "财政局"
+        ADMINISTRATOR = "admin", "系统管理员"
+
+    role = models.CharField("角色", max_length=16, choices=Role, default=Role.PREPARER)
+    department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name="所属部门",
+        help_text="填报人必须属于一个部门。",
+    )
+    reviewed_departments = models.ManyToManyField(
+        Department, blank=True, related_name="reviewers", verbose_name="负责审核的部门"
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="preparer") | Q(department__isnull=False),
+                name="core_user_preparer_has_department",
+                violation_error_message="填报人必须属于一个部门。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        full_name = f"{self.last_name}{self.first_name}".strip()
+        return full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+
+class FormStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已审核"
+
+
+YEAR_VALIDATORS = [
+    MinValueValidator(2000, message="年度不能早于2000年。"),
+    MaxValueValidator(2100, message="年度不能晚于2100年。"),
+]
+
+
+class FormQuerySet(models.QuerySet):
+    """What every form kind can be filtered by."""
+
+    def for_year(self, year: int):
+        return self.filter(year=year)
+
+    def for_department(self, department: Department):
+        return self.filter(department=department)
+
+    def drafts(self):
+        return self.filter(status=FormStatus.DRAFT)
+
+    def submitted(self):
+        return self.filter(status=FormStatus.SUBMITTED)
+
+    def approved(self):
+        return self.filter(status=FormStatus.APPROVED)
+
+    def visible_to(self, user):
+        """The forms ``user`` may read: their department, their assigned departments, or all."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.role in {User.Role.FINANCE, User.Role.ADMINISTRATOR}:
+            return self
+        if user.role == User.Role.REVIEWER:
+            return self.filter(department__in=user.reviewed_departments.all())
+        if user.department_id is None:
+            return self.none()
+        return self.filter(department_id=user.department_id)
+
+
+class FormBase(models.Model):
+    """Fields and rules shared by every form kind.
+
+    ``version`` is bumped on every save through the services; an editor who loaded version N and
+    saves after someone else saved N+1 is refused instead of overwriting (optimistic locking).
+    """
+
+    department = models.ForeignKey(
+        Department, models.PROTECT, related_name="%(app_label)s_%(class)s_set", verbose_name="部门"
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+    status = models.CharField("状态", max_length=16, choices=FormStatus, default=FormStatus.DRAFT)
+    version = models.PositiveIntegerField("版本号", default=1, editable=False)
+    disclosure_label = models.CharField(
+        "公开表号", max_length=20, blank=True, help_text="预算公开材料中的表号，如“表13”“附件2”；可不填。"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最后修改", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="最后修改人",
+    )
+
+    objects = FormQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-year", "department__name"]
+
+    @property
+    def is_editable(self) -> bool:
+        """Submitted and approved forms are read-only for everyone."""
+        return self.status in {FormStatus.DRAFT, FormStatus.RETURNED}
+
+    def arithmetic_problems(self) -> list[str]:
+        """Messages (Chinese) for every arithmetic rule of domain.md the form breaks. Override."""
+        return []
+
+    def clean(self) -> None:
+        super().clean()
+        # A draft keeps whatever was typed; the arithmetic only blocks a form leaving the draft state.
+        if not self.is_editable:
+            problems = self.arithmetic_problems()
+            if problems:
+                raise ValidationError(problems)
+
+
+class AuditEntry(models.Model):
+    """One change to a form or one of its rows, or one transition; written in the same transaction.
+
+    Nobody edits history through the app: the admin shows it read-only.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新建"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        TRANSITION = "transition", "状态变更"
+        IMPORT = "import", "导入"
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    action = models.CharField("操作", max_length=16, choices=Action)
+    content_type = models.ForeignKey(ContentType, models.PROTECT, verbose_name="对象类型")
+    object_id = models.PositiveBigIntegerField("对象ID")
+    target = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField("对象", max_length=300)
+    changes = models.JSONField("变更内容", default=dict, blank=True, help_text="字段 → [旧值, 新值]")
+    message = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="core_audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"

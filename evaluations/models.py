@@ -1,0 +1,262 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from core.models import FormBase
+from core.money import HUNDRED, ZERO, MoneyField, nonnegative_constraints, percent, round_money
+from declarations.models import Project
+from indicators.models import IndicatorRow
+
+# --- §2.4 部门整体支出绩效自评表 -----------------------------------------------------------------
+
+
+DEPARTMENT_EVALUATION_AMOUNTS = (
+    "adjusted_budget",
+    "initial_budget",
+    "actual_spending",
+    "general_public_budget",
+)
+
+
+class DepartmentEvaluation(FormBase):
+    """部门整体支出绩效自评表 (seed 004). No score on this layout."""
+
+    AMOUNT_FIELDS = DEPARTMENT_EVALUATION_AMOUNTS
+
+    adjusted_budget = MoneyField("部门调整预算收入")
+    initial_budget = MoneyField("部门年初预算收入")
+    actual_spending = MoneyField("实际支出数")
+    general_public_budget = MoneyField("其中：一般公共预算")
+    expected_goal = models.TextField("部门整体支出的预期目标", blank=True)
+    goal_completion = models.TextField("部门整体支出的目标完成情况", blank=True)
+    key_project_performance = models.TextField("重点项目绩效情况", blank=True)
+    overall_performance = models.TextField("部门整体绩效", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    improvements = models.TextField("改进措施或下一步计划", blank=True)
+
+    class Meta(FormBase.Meta):
+        verbose_name = "部门整体支出绩效自评表"
+        verbose_name_plural = "部门整体支出绩效自评表"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year"],
+                name="evaluations_departmentevaluation_one_per_department_year",
+                violation_error_message="该部门该年度已有部门整体支出绩效自评表。",
+            ),
+            *nonnegative_constraints("evaluations_depteval", *DEPARTMENT_EVALUATION_AMOUNTS),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度{self.department}部门整体支出绩效自评表"
+
+    @property
+    def title(self) -> str:
+        return str(self)
+
+    # Derived figures of §2.4, never typed.
+    @property
+    def budget_adjustment(self) -> Decimal:
+        """年度预算调整数 = 部门调整预算收入 − 部门年初预算收入."""
+        return self.adjusted_budget - self.initial_budget
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        """预算完成率 = 实际支出数 ÷ 部门调整预算收入, in percent."""
+        return percent(self.actual_spending, self.adjusted_budget)
+
+    @property
+    def adjustment_rate(self) -> Decimal | None:
+        """预算调整率 = |年度预算调整数| ÷ 部门年初预算收入, in percent."""
+        return percent(abs(self.budget_adjustment), self.initial_budget)
+
+    def arithmetic_problems(self) -> list[str]:
+        problems = []
+        if self.general_public_budget > self.actual_spending:
+            problems.append("“其中：一般公共预算”不能大于实际支出数。")
+        if not self.adjusted_budget:
+            problems.append("部门调整预算收入为0，无法计算预算完成率。")
+        if not self.initial_budget:
+            problems.append("部门年初预算收入为0，无法计算预算调整率。")
+        return problems
+
+    @property
+    def tasks_total(self) -> Decimal:
+        return sum((task.amount for task in self.tasks.all()), ZERO)
+
+
+class EvaluationTask(models.Model):
+    """主要任务: one task with its goal, completion and funds; it has several key indicators."""
+
+    evaluation = models.ForeignKey(
+        DepartmentEvaluation, models.CASCADE, related_name="tasks", verbose_name="自评表"
+    )
+    name = models.CharField("任务", max_length=300)
+    expected = models.TextField("预期目标", blank=True)
+    completion = models.TextField("目标完成情况", blank=True)
+    amount = MoneyField("任务涉及资金")
+    position = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "主要任务"
+        verbose_name_plural = "主要任务"
+        ordering = ["position", "pk"]
+        constraints = nonnegative_constraints("evaluations_evaltask", "amount")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvaluationTaskIndicator(models.Model):
+    task = models.ForeignKey(EvaluationTask, models.CASCADE, related_name="indicators", verbose_name="任务")
+    name = models.CharField("关键指标", max_length=300)
+    completion = models.TextField("指标完成情况", blank=True)
+    position = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "任务关键指标"
+        verbose_name_plural = "任务关键指标"
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- §2.5 项目支出绩效自评表 (national layout) ------------------------------------------------------
+
+
+FUND_SOURCES = (("current", "其中：本年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金"))
+FUND_COLUMNS = (("initial", "年初预算数"), ("annual", "全年预算数"), ("executed", "全年执行数"))
+PROJECT_EVALUATION_AMOUNTS = tuple(
+    f"{column}_{source}" for column, _ in FUND_COLUMNS for source, _ in FUND_SOURCES
+)
+
+
+class ProjectEvaluation(FormBase):
+    """项目支出绩效自评表 of one project, started from that project's approved targets.
+
+    Funds come in three sources (本年财政拨款, 上年结转资金, 其他资金) × three columns (年初预算数,
+    全年预算数, 全年执行数); the 年度资金总额 row, 执行率 and 得分 are derived.
+    """
+
+    SOURCES = FUND_SOURCES
+    COLUMNS = FUND_COLUMNS
+    AMOUNT_FIELDS = PROJECT_EVALUATION_AMOUNTS
+
+    project = models.ForeignKey(
+        Project, models.PROTECT, null=True, blank=True, related_name="evaluations", verbose_name="项目目标"
+    )
+    project_name = models.CharField("项目名称", max_length=200)
+    competent_department = models.CharField("主管部门", max_length=120, blank=True)
+    implementing_unit = models.CharField("实施单位", max_length=120, blank=True)
+
+    initial_current = MoneyField("年初预算数（本年财政拨款）")
+    initial_carryover = MoneyField("年初预算数（上年结转资金）")
+    initial_other = MoneyField("年初预算数（其他资金）")
+    annual_current = MoneyField("全年预算数（本年财政拨款）")
+    annual_carryover = MoneyField("全年预算数（上年结转资金）")
+    annual_other = MoneyField("全年预算数（其他资金）")
+    executed_current = MoneyField("全年执行数（本年财政拨款）")
+    executed_carryover = MoneyField("全年执行数（上年结转资金）")
+    executed_other = MoneyField("全年执行数（其他资金）")
+    budget_weight = models.DecimalField(
+        "预算执行率分值",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(0)],
+    )
+
+    expected_goal = models.TextField("年度总体目标（预期目标）", blank=True)
+    actual_completion = models.TextField("年度总体目标（实际完成情况）", blank=True)
+
+    class Meta(FormBase.Meta):
+        verbose_name = "项目支出绩效自评表"
+        verbose_name_plural = "项目支出绩效自评表"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "project_name"],
+                name="evaluations_projectevaluation_one_per_project_year",
+                violation_error_message="该部门该年度已有此项目的自评表。",
+            ),
+            *nonnegative_constraints("evaluations_projeval", *PROJECT_EVALUATION_AMOUNTS),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_name}（{self.year}年度）项目支出绩效自评表"
+
+    @property
+    def title(self) -> str:
+        return "项目支出绩效自评表"
+
+    def column_total(self, column: str) -> Decimal:
+        return sum((getattr(self, f"{column}_{source}") for source, _ in self.SOURCES), ZERO)
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        """执行率 = 全年执行数 ÷ 全年预算数 (年度资金总额 row), in percent."""
+        return percent(self.column_total("executed"), self.column_total("annual"))
+
+    @property
+    def budget_score(self) -> Decimal | None:
+        """预算执行率得分 = min(执行率, 100%) × 分值 (§4)."""
+        rate = self.execution_rate
+        if rate is None:
+            return None
+        return round_money(min(rate, HUNDRED) / HUNDRED * self.budget_weight)
+
+    def total_score(self, indicators=None) -> Decimal | None:
+        """总分 = 预算执行率得分 + every indicator's 得分; None while any part is unscored."""
+        indicators = list(self.indicators.all()) if indicators is None else indicators
+        parts = [self.budget_score, *(row.score for row in indicators)]
+        if any(part is None for part in parts):
+            return None
+        return round_money(sum(parts, ZERO))
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "优", "优"
+    GOOD = "良", "良"
+    FAIR = "中", "中"
+    POOR = "差", "差"
+
+
+def grade_for(total: Decimal | None) -> str:
+    """自评等级 from 总分 with the default bands of §4 (优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60)."""
+    if total is None:
+        return ""
+    if total >= 90:
+        return Grade.EXCELLENT
+    if total >= 80:
+        return Grade.GOOD
+    if total >= 60:
+        return Grade.FAIR
+    return Grade.POOR
+
+
+class ProjectEvaluationIndicator(IndicatorRow):
+    """One indicator of a project self-evaluation: 年度指标值 from the targets, then the actual value."""
+
+    evaluation = models.ForeignKey(
+        ProjectEvaluation, models.CASCADE, related_name="indicators", verbose_name="项目自评表"
+    )
+    actual_value = models.CharField("实际完成值", max_length=300, blank=True)
+    weight = models.DecimalField(
+        "分值", max_digits=5, decimal_places=2, default=ZERO, validators=[MinValueValidator(0)]
+    )
+    score = models.DecimalField(
+        "得分", max_digits=5, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    deviation_reason = models.TextField("偏差原因分析及改进措施", blank=True)
+
+    class Meta(IndicatorRow.Meta):
+        verbose_name = "项目自评指标"
+        verbose_name_plural = "项目自评指标"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=models.F("weight")),
+                name="evaluations_indicator_score_within_weight",
+                violation_error_message="得分不能超过分值。",
+            ),
+        ]

@@ -1,0 +1,141 @@
+from django.db import models
+from django.db.models import Q
+
+from core.models import YEAR_VALIDATORS
+
+
+class FormKind(models.TextChoices):
+    """The form kinds of domain.md §2; the slugs are those of the export command."""
+
+    DECLARATION = "declaration", "部门整体预算绩效目标申报表"
+    TARGET_TABLE = "target-table", "部门整体绩效目标表"
+    PROJECTS = "projects", "项目支出绩效目标表"
+    SELF_EVALUATION = "self-evaluation", "部门整体支出绩效自评表"
+    PROJECT_SELF_EVALUATION = "project-self-evaluation", "项目支出绩效自评表"
+
+
+class SchemeQuerySet(models.QuerySet):
+    def for_form(self, kind: str, year: int) -> "Scheme":
+        """The scheme a form of ``kind`` for budget ``year`` uses (the newest usage that covers it)."""
+        usage = (
+            SchemeUsage.objects.filter(form_kind=kind, first_year__lte=year)
+            .filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
+            .select_related("scheme")
+            .order_by("-first_year")
+            .first()
+        )
+        if usage is None:
+            raise Scheme.DoesNotExist(f"没有适用于{FormKind(kind).label}（{year}年）的指标体系。")
+        return usage.scheme
+
+
+class Scheme(models.Model):
+    """An indicator scheme (指标体系): the fixed 一级 and 二级 categories forms file 三级 rows under."""
+
+    slug = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100, unique=True)
+    description = models.TextField("说明", blank=True)
+
+    objects = SchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "指标体系"
+        verbose_name_plural = "指标体系"
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def tree(self) -> list[tuple["Category", list["Category"]]]:
+        """``[(一级, [二级, …]), …]`` in order, in one query."""
+        categories = list(self.categories.order_by("position", "code"))
+        children: dict[int, list[Category]] = {}
+        for category in categories:
+            if category.parent_id is not None:
+                children.setdefault(category.parent_id, []).append(category)
+        return [(c, children.get(c.pk, [])) for c in categories if c.parent_id is None]
+
+    def second_levels(self) -> list["Category"]:
+        return [child for _first, children in self.tree() for child in children]
+
+
+class SchemeUsage(models.Model):
+    """Which scheme a form kind uses from ``first_year`` (to ``last_year`` when the rules changed)."""
+
+    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="usages", verbose_name="指标体系")
+    form_kind = models.CharField("表格类型", max_length=32, choices=FormKind)
+    first_year = models.PositiveSmallIntegerField("起始年度", validators=YEAR_VALIDATORS)
+    last_year = models.PositiveSmallIntegerField(
+        "截止年度", null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+
+    class Meta:
+        verbose_name = "指标体系适用范围"
+        verbose_name_plural = "指标体系适用范围"
+        ordering = ["form_kind", "first_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["form_kind", "first_year"], name="indicators_usage_unique_start"),
+            models.CheckConstraint(
+                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
+                name="indicators_usage_years_ordered",
+                violation_error_message="截止年度不能早于起始年度。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = self.last_year or "至今"
+        return f"{self.get_form_kind_display()} {self.first_year}–{end}：{self.scheme}"
+
+
+class Category(models.Model):
+    """A 一级 (no parent) or 二级 (parent is its 一级) category of a scheme.
+
+    Codes are those seen on the published forms (一级 1–3, 二级 11, 12, 13, 21, 22, 24, 31); codes for
+    categories never seen with one (成本, 生态效益, the 2025 成本 一级) are our own and marked so.
+    """
+
+    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="categories", verbose_name="指标体系")
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="children", verbose_name="一级指标"
+    )
+    code = models.CharField("编码", max_length=8)
+    code_is_official = models.BooleanField("编码见于正式表格", default=True)
+    name = models.CharField("名称", max_length=50)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "指标类别"
+        verbose_name_plural = "指标类别"
+        ordering = ["scheme", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="indicators_category_unique_code"),
+            models.UniqueConstraint(
+                fields=["scheme", "parent", "name"], name="indicators_category_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.parent_id is None:
+            return self.name
+        return f"{self.parent.name} / {self.name}"
+
+    @property
+    def level(self) -> int:
+        return 1 if self.parent_id is None else 2
+
+
+class IndicatorRow(models.Model):
+    """A 三级 indicator row filed under a 二级 category; concrete rows belong to one form."""
+
+    category = models.ForeignKey(Category, models.PROTECT, related_name="+", verbose_name="二级指标")
+    name = models.CharField("三级指标", max_length=300)
+    annual_value = models.CharField("年度指标值", max_length=300, blank=True)
+    position = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        abstract = True
+        # ``position`` is the row's place in the whole table; views group rows under their 二级.
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "预算绩效管理系统"
+admin.site.site_title = "预算绩效管理"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
