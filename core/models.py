@@ -92,6 +92,16 @@ class FormStatus(models.TextChoices):
     APPROVED = "approved", "已审核"
 
 
+class FormKind(models.TextChoices):
+    """The form kinds of domain.md §2; the slugs are those of the export command."""
+
+    DECLARATION = "declaration", "部门整体预算绩效目标申报表"
+    TARGET_TABLE = "target-table", "部门整体绩效目标表"
+    PROJECTS = "projects", "项目支出绩效目标表"
+    SELF_EVALUATION = "self-evaluation", "部门整体支出绩效自评表"
+    PROJECT_SELF_EVALUATION = "project-self-evaluation", "项目支出绩效自评表"
+
+
 YEAR_VALIDATORS = [
     MinValueValidator(2000, message="年度不能早于2000年。"),
     MaxValueValidator(2100, message="年度不能晚于2100年。"),

@@ -6,3 +6,32 @@ class DeclarationsConfig(AppConfig):
 
     name = "declarations"
     verbose_name = "绩效目标申报"
+
+    def ready(self) -> None:
+        from core.kinds import KindSpec, register
+        from core.models import FormKind
+        from declarations import records, services
+        from declarations.models import Declaration, Project, TargetTable
+
+        def dump_one(model, to_data):
+            def dump(department, year):
+                form = model.objects.filter(department=department, year=year).first()
+                return None if form is None else to_data(form)
+
+            return dump
+
+        def dump_projects(department, year):
+            if not Project.objects.filter(department=department, year=year).exists():
+                return None
+            return records.projects_data(department, year)
+
+        register(KindSpec(FormKind.DECLARATION, services.declaration_replace, dump_one(Declaration, records.declaration_data)))
+        register(
+            KindSpec(
+                FormKind.TARGET_TABLE,
+                services.target_table_replace,
+                dump_one(TargetTable, records.target_table_data),
+                aliases=("target_table",),
+            )
+        )
+        register(KindSpec(FormKind.PROJECTS, services.projects_replace, dump_projects))

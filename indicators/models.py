@@ -1,17 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from core.models import YEAR_VALIDATORS
-
-
-class FormKind(models.TextChoices):
-    """The form kinds of domain.md §2; the slugs are those of the export command."""
-
-    DECLARATION = "declaration", "部门整体预算绩效目标申报表"
-    TARGET_TABLE = "target-table", "部门整体绩效目标表"
-    PROJECTS = "projects", "项目支出绩效目标表"
-    SELF_EVALUATION = "self-evaluation", "部门整体支出绩效自评表"
-    PROJECT_SELF_EVALUATION = "project-self-evaluation", "项目支出绩效自评表"
+from core.models import YEAR_VALIDATORS, FormKind
 
 
 class SchemeQuerySet(models.QuerySet):

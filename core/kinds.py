@@ -1,0 +1,40 @@
+"""The registry of form kinds: how each kind is loaded from data and dumped back to it.
+
+Each app registers its kinds in ``AppConfig.ready()``; the seed loader, the export command and the
+XLSX import look kinds up here instead of importing every app.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from core.models import FormKind
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: FormKind
+    # load(department=, year=, data=, user=, message=) -> the form (or a tuple starting with it)
+    load: Callable
+    # dump(department, year) -> the form's data, or None when the department has none that year
+    dump: Callable
+    aliases: tuple[str, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+
+REGISTRY: dict[str, KindSpec] = {}
+
+
+def register(spec: KindSpec) -> None:
+    for name in (spec.kind.value, *spec.aliases):
+        REGISTRY[name] = spec
+
+
+def get_kind(name: str) -> KindSpec:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        known = "、".join(kind.value for kind in FormKind)
+        raise LookupError(f"未知的表格类型“{name}”，可选：{known}") from None

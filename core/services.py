@@ -1,0 +1,133 @@
+"""Writes shared by every form kind: upsert a form's own fields, replace its rows, audit both.
+
+Every form kind's ``<kind>_replace`` service is built from these two, so that the seed loader, the
+XLSX import and (later) the entry pages validate and record changes the same way.
+"""
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+
+from core.audit import audit_record, diff_fields
+from core.models import AuditEntry, Department, FormBase
+from core.richtext import clean_rich_text
+
+
+def parse_amount(value, *, label: str) -> Decimal:
+    """An amount from fixture or import data: ``"4,855.11"``, ``"4855.11"``, ``4855.11`` or blank (0)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Decimal("0.00")
+    text = str(value).replace(",", "").replace("，", "").strip()
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"{label}：“{value}”不是数字。") from None
+    if not amount.is_finite():
+        raise ValidationError(f"{label}：“{value}”不是数字。")
+    if amount.as_tuple().exponent < -2:
+        raise ValidationError(f"{label}：“{value}”最多保留两位小数。")
+    return amount
+
+
+def _labelled(error: ValidationError, model: type[models.Model], prefix: str) -> ValidationError:
+    """Re-raise a model's field errors as one list of messages that each name the row and the field."""
+    messages = []
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.message_dict.items():
+            if field_name == "__all__":
+                messages.extend(f"{prefix}：{message}" for message in errors)
+                continue
+            verbose = model._meta.get_field(field_name).verbose_name
+            messages.extend(f"{prefix}“{verbose}”：{message}" for message in errors)
+    else:
+        messages.extend(f"{prefix}：{message}" for message in error.messages)
+    return ValidationError(messages)
+
+
+def sanitize_fields(values: dict, rich_fields: Iterable[str]) -> dict:
+    return {key: clean_rich_text(value) if key in rich_fields else value for key, value in values.items()}
+
+
+def form_upsert(
+    model: type[FormBase],
+    *,
+    department: Department,
+    year: int,
+    identity: dict | None = None,
+    values: dict,
+    user=None,
+    message: str = "",
+) -> tuple[FormBase, bool]:
+    """Create or update the form identified by department, year (and ``identity``) with ``values``.
+
+    Must run inside a transaction: the existing row is locked so two writers cannot interleave.
+    A submitted or approved form is read-only; updating it raises ValidationError.
+    """
+    lookup = {"department": department, "year": year, **(identity or {})}
+    form = model.objects.select_for_update().filter(**lookup).first()
+    created = form is None
+    before = None
+    if created:
+        form = model(**lookup)
+    else:
+        if not form.is_editable:
+            raise ValidationError(f"“{form}”状态为{form.get_status_display()}，不能修改。")
+        before = model.objects.get(pk=form.pk)
+    for name, value in values.items():
+        setattr(form, name, value)
+    form.updated_by = user if getattr(user, "is_authenticated", False) else None
+    try:
+        form.full_clean()
+    except ValidationError as error:
+        raise _labelled(error, model, str(model._meta.verbose_name)) from None
+    form.save()
+    if not created:
+        model.objects.filter(pk=form.pk).update(version=F("version") + 1)
+        form.refresh_from_db(fields=["version"])
+    audit_fields = [field.name for field in model._meta.concrete_fields if field.name not in {"updated_at", "version"}]
+    audit_record(
+        obj=form,
+        action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+        user=user,
+        changes=diff_fields(before, form, audit_fields),
+        message=message,
+    )
+    return form, created
+
+
+def rows_replace(
+    model: type[models.Model],
+    *,
+    parent_field: str,
+    parent: models.Model,
+    rows: Sequence[dict],
+    label: str,
+    rich_fields: Iterable[str] = (),
+    save_each: bool = False,
+) -> list[models.Model]:
+    """Replace every row of ``parent`` with ``rows``, validating each row before anything is written.
+
+    Messages name the table and the row (“年度重点工作任务第2行“名称”：…”). ``save_each`` saves rows one by
+    one so that their primary keys are known for nested rows.
+    """
+    objects = []
+    errors = []
+    rich_fields = set(rich_fields)
+    for number, values in enumerate(rows, start=1):
+        row = model(**{parent_field: parent, "position": number, **sanitize_fields(values, rich_fields)})
+        try:
+            row.full_clean(exclude=[parent_field], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors.extend(_labelled(error, model, f"{label}第{number}行").messages)
+        objects.append(row)
+    if errors:
+        raise ValidationError(errors)
+    model._default_manager.filter(**{parent_field: parent}).delete()
+    if save_each:
+        for row in objects:
+            row.save()
+        return objects
+    return model._default_manager.bulk_create(objects)

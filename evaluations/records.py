@@ -1,0 +1,59 @@
+"""Self-evaluations as plain data (the shape of ``fixtures/seeds/004_*.json``)."""
+
+from core.records import amount_text, amounts
+from declarations.records import indicator_rows
+from evaluations.models import (
+    DEPARTMENT_EVALUATION_AMOUNTS,
+    PROJECT_EVALUATION_AMOUNTS,
+    DepartmentEvaluation,
+    ProjectEvaluation,
+)
+from evaluations.services import NARRATIVE_FIELDS
+
+
+def department_evaluation_data(evaluation: DepartmentEvaluation) -> dict:
+    return {
+        "kind": "department_evaluation",
+        "department": evaluation.department.name,
+        "district": evaluation.department.district.name,
+        "year": evaluation.year,
+        "attachment_label": evaluation.disclosure_label,
+        "funds": amounts(evaluation, DEPARTMENT_EVALUATION_AMOUNTS),
+        **{field: getattr(evaluation, field) for field in NARRATIVE_FIELDS},
+        "tasks": [
+            {
+                "name": task.name,
+                "expected": task.expected,
+                "completion": task.completion,
+                "amount": amount_text(task.amount),
+                "indicators": [{"name": i.name, "completion": i.completion} for i in task.indicators.all()],
+            }
+            for task in evaluation.tasks.prefetch_related("indicators")
+        ],
+    }
+
+
+def project_evaluation_data(evaluation: ProjectEvaluation) -> dict:
+    rows = list(evaluation.indicators.select_related("category__parent"))
+    indicators = indicator_rows(rows, period=False)
+    for item, row in zip(indicators, rows, strict=True):
+        item.update(
+            actual_value=row.actual_value,
+            weight=amount_text(row.weight),
+            score=None if row.score is None else amount_text(row.score),
+            deviation_reason=row.deviation_reason,
+        )
+    return {
+        "kind": "project_evaluation",
+        "department": evaluation.department.name,
+        "district": evaluation.department.district.name,
+        "year": evaluation.year,
+        "project_name": evaluation.project_name,
+        "competent_department": evaluation.competent_department,
+        "implementing_unit": evaluation.implementing_unit,
+        "budget_weight": amount_text(evaluation.budget_weight),
+        "funds": amounts(evaluation, PROJECT_EVALUATION_AMOUNTS),
+        "expected_goal": evaluation.expected_goal,
+        "actual_completion": evaluation.actual_completion,
+        "indicators": indicators,
+    }
