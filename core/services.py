@@ -87,7 +87,9 @@ def form_upsert(
     if not created:
         model.objects.filter(pk=form.pk).update(version=F("version") + 1)
         form.refresh_from_db(fields=["version"])
-    audit_fields = [field.name for field in model._meta.concrete_fields if field.name not in {"updated_at", "version"}]
+    audit_fields = [
+        field.name for field in model._meta.concrete_fields if field.name not in {"updated_at", "version"}
+    ]
     audit_record(
         obj=form,
         action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,

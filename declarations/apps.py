@@ -25,7 +25,13 @@ class DeclarationsConfig(AppConfig):
                 return None
             return records.projects_data(department, year)
 
-        register(KindSpec(FormKind.DECLARATION, services.declaration_replace, dump_one(Declaration, records.declaration_data)))
+        register(
+            KindSpec(
+                FormKind.DECLARATION,
+                services.declaration_replace,
+                dump_one(Declaration, records.declaration_data),
+            )
+        )
         register(
             KindSpec(
                 FormKind.TARGET_TABLE,

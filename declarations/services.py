@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.models import Department
+from core.models import Department, FormKind
 from core.services import form_upsert, parse_amount, rows_replace, sanitize_fields
 from declarations.models import (
     DECLARATION_AMOUNTS,
@@ -20,7 +20,6 @@ from declarations.models import (
     TargetTask,
     TargetTaskIndicator,
 )
-from core.models import FormKind
 from indicators.models import Scheme
 from indicators.services import CategoryIndex, parse_cell_rows
 
@@ -30,12 +29,15 @@ TASK_RICH = {"content", "expected_goal"}
 
 def _amounts(data: dict, fields, model) -> dict:
     return {
-        field: parse_amount(data.get(field), label=str(model._meta.get_field(field).verbose_name)) for field in fields
+        field: parse_amount(data.get(field), label=str(model._meta.get_field(field).verbose_name))
+        for field in fields
     }
 
 
 @transaction.atomic
-def declaration_replace(*, department: Department, year: int, data: dict, user=None, message: str = "") -> Declaration:
+def declaration_replace(
+    *, department: Department, year: int, data: dict, user=None, message: str = ""
+) -> Declaration:
     """Create or overwrite the 部门整体预算绩效目标申报表 of ``department`` and ``year`` from ``data``.
 
     ``data`` has the shape of ``fixtures/seeds/000_*.json`` (see ``declarations.records``).
@@ -73,7 +75,9 @@ def declaration_replace(*, department: Department, year: int, data: dict, user=N
     index = CategoryIndex.for_scheme(Scheme.objects.for_form(FormKind.DECLARATION, year))
     indicators = [
         {
-            "category": index.second_level(row.get("level1", ""), row.get("level2", ""), row=f"绩效指标第{number}行"),
+            "category": index.second_level(
+                row.get("level1", ""), row.get("level2", ""), row=f"绩效指标第{number}行"
+            ),
             "name": row.get("name", ""),
             "period_value": row.get("period_value", ""),
             "annual_value": row.get("annual_value", ""),
@@ -81,7 +85,11 @@ def declaration_replace(*, department: Department, year: int, data: dict, user=N
         for number, row in enumerate(data.get("indicators", []), start=1)
     ]
     rows_replace(
-        DeclarationIndicator, parent_field="declaration", parent=declaration, rows=indicators, label="绩效指标"
+        DeclarationIndicator,
+        parent_field="declaration",
+        parent=declaration,
+        rows=indicators,
+        label="绩效指标",
     )
     return declaration
 
@@ -98,7 +106,9 @@ def target_table_replace(
         "disclosure_label": data.get("disclosure_label", ""),
         **_amounts(data.get("income", {}), TARGET_TABLE_INCOMES, TargetTable),
     }
-    table, _ = form_upsert(TargetTable, department=department, year=year, values=values, user=user, message=message)
+    table, _ = form_upsert(
+        TargetTable, department=department, year=year, values=values, user=user, message=message
+    )
     blocks = data.get("blocks", {})
     unknown = set(blocks) - set(TargetBlock.Period.values)
     if unknown:
@@ -118,7 +128,10 @@ def target_table_replace(
             KeyIndicator,
             parent_field="block",
             parent=block,
-            rows=[{"name": k.get("name", ""), "value": k.get("value", "")} for k in block_data.get("key_indicators", [])],
+            rows=[
+                {"name": k.get("name", ""), "value": k.get("value", "")}
+                for k in block_data.get("key_indicators", [])
+            ],
             label=f"{period.label}部门整体支出目标",
         )
         tasks = rows_replace(
@@ -132,7 +145,9 @@ def target_table_replace(
             label=f"{period.label}主要支出计划",
             save_each=True,
         )
-        for number, (task, task_data) in enumerate(zip(tasks, block_data.get("tasks", []), strict=True), start=1):
+        for number, (task, task_data) in enumerate(
+            zip(tasks, block_data.get("tasks", []), strict=True), start=1
+        ):
             rows_replace(
                 TargetTaskIndicator,
                 parent_field="task",
@@ -175,7 +190,13 @@ def project_replace(
     if position is not None:
         values["position"] = position
     project, _ = form_upsert(
-        Project, department=department, year=year, identity={"name": name}, values=values, user=user, message=message
+        Project,
+        department=department,
+        year=year,
+        identity={"name": name},
+        values=values,
+        user=user,
+        message=message,
     )
     index = CategoryIndex.for_scheme(Scheme.objects.for_form(FormKind.PROJECTS, year))
     warnings: list[str] = []
@@ -184,15 +205,21 @@ def project_replace(
     else:
         rows = [
             {
-                "category": index.second_level(r.get("level1", ""), r.get("level2", ""), row=f"项目“{name}”第{n}条指标"),
-                "stated_level1": index.by_code.get(r["stated_level1_code"]) if r.get("stated_level1_code") else None,
+                "category": index.second_level(
+                    r.get("level1", ""), r.get("level2", ""), row=f"项目“{name}”第{n}条指标"
+                ),
+                "stated_level1": index.by_code.get(r["stated_level1_code"])
+                if r.get("stated_level1_code")
+                else None,
                 "name": r.get("name", ""),
                 "period_value": r.get("period_value", ""),
                 "annual_value": r.get("annual_value", ""),
             }
             for n, r in enumerate(data.get("indicators", []), start=1)
         ]
-    rows_replace(ProjectIndicator, parent_field="project", parent=project, rows=rows, label=f"项目“{name}”绩效指标")
+    rows_replace(
+        ProjectIndicator, parent_field="project", parent=project, rows=rows, label=f"项目“{name}”绩效指标"
+    )
     return project, warnings
 
 

@@ -18,7 +18,9 @@ class EvaluationsConfig(AppConfig):
             return None if form is None else records.department_evaluation_data(form)
 
         def dump_projects(department, year):
-            forms = ProjectEvaluation.objects.filter(department=department, year=year).order_by("project_name")
+            forms = ProjectEvaluation.objects.filter(department=department, year=year).order_by(
+                "project_name"
+            )
             if not forms:
                 return None
             return {

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.models import Department
+from core.models import Department, FormKind
 from core.services import form_upsert, parse_amount, rows_replace, sanitize_fields
 from declarations.models import Project
 from evaluations.models import (
@@ -15,7 +15,6 @@ from evaluations.models import (
     ProjectEvaluation,
     ProjectEvaluationIndicator,
 )
-from core.models import FormKind
 from indicators.models import Scheme
 from indicators.services import CategoryIndex
 
@@ -74,7 +73,10 @@ def department_evaluation_replace(
             EvaluationTaskIndicator,
             parent_field="task",
             parent=task,
-            rows=[{"name": i.get("name", ""), "completion": i.get("completion", "")} for i in task_data.get("indicators", [])],
+            rows=[
+                {"name": i.get("name", ""), "completion": i.get("completion", "")}
+                for i in task_data.get("indicators", [])
+            ],
             label=f"主要任务第{number}项的关键指标",
         )
     return evaluation
@@ -101,7 +103,9 @@ def project_evaluation_replace(
         "expected_goal": data.get("expected_goal", ""),
         "actual_completion": data.get("actual_completion", ""),
         **{
-            field: parse_amount(funds.get(field), label=str(ProjectEvaluation._meta.get_field(field).verbose_name))
+            field: parse_amount(
+                funds.get(field), label=str(ProjectEvaluation._meta.get_field(field).verbose_name)
+            )
             for field in PROJECT_EVALUATION_AMOUNTS
         },
     }
@@ -132,5 +136,7 @@ def project_evaluation_replace(
                 "deviation_reason": row.get("deviation_reason", ""),
             }
         )
-    rows_replace(ProjectEvaluationIndicator, parent_field="evaluation", parent=evaluation, rows=rows, label="绩效指标")
+    rows_replace(
+        ProjectEvaluationIndicator, parent_field="evaluation", parent=evaluation, rows=rows, label="绩效指标"
+    )
     return evaluation

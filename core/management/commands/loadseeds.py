@@ -53,7 +53,9 @@ class Command(BaseCommand):
         except LookupError as error:
             raise CommandError(f"{path.name}: {error}") from None
         district, _ = District.objects.get_or_create(name=data["district"])
-        department, _ = Department.objects.get_or_create(name=data["department"], defaults={"district": district})
+        department, _ = Department.objects.get_or_create(
+            name=data["department"], defaults={"district": district}
+        )
         year = int(data["year"])
         before = spec.dump(department, year)
         # Load inside a savepoint and keep it only if the stored data changed, so a second run
