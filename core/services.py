@@ -121,7 +121,7 @@ def rows_replace(
     for number, values in enumerate(rows, start=1):
         row = model(**{parent_field: parent, "position": number, **sanitize_fields(values, rich_fields)})
         try:
-            row.full_clean(exclude=[parent_field], validate_unique=False, validate_constraints=False)
+            row.full_clean(exclude=[parent_field], validate_unique=False)
         except ValidationError as error:
             errors.extend(_labelled(error, model, f"{label}第{number}行").messages)
         objects.append(row)

@@ -74,7 +74,7 @@ class Command(BaseCommand):
         transaction.savepoint_commit(savepoint)
         self.report(path, spec.label, "已新建" if before is None else "已更新")
         warnings = result[1] if isinstance(result, tuple) else []
-        for warning in warnings:
+        for warning in warnings if self.verbosity >= 1 else []:
             self.stdout.write(self.style.WARNING(f"  提示：{warning}"))
 
     def report(self, path: Path, label: str, outcome: str) -> None:
