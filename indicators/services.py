@@ -43,12 +43,16 @@ class CategoryIndex:
         """
         category = self.by_code.get(item.level2_code)
         if category is None or category.parent_id is None:
-            raise ValidationError(f"{row}：二级指标编码“{item.level2_code}-{item.level2_name}”不在指标体系中。")
+            raise ValidationError(
+                f"{row}：二级指标编码“{item.level2_code}-{item.level2_name}”不在指标体系中。"
+            )
         stated = None
         if item.level1_code != category.parent.code:
             stated = self.by_code.get(item.level1_code)
             if stated is None or stated.parent_id is not None:
-                raise ValidationError(f"{row}：一级指标编码“{item.level1_code}-{item.level1_name}”不在指标体系中。")
+                raise ValidationError(
+                    f"{row}：一级指标编码“{item.level1_code}-{item.level1_name}”不在指标体系中。"
+                )
         return category, stated
 
 
