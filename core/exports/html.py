@@ -1,0 +1,76 @@
+"""The HTML renderer (screen preview and PDF through WeasyPrint)."""
+
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from core.exports.layout import Layout
+
+
+def _context(layout: Layout) -> dict:
+    total = sum(layout.widths)
+    return {
+        "layout": layout,
+        "widths": [round(width * 100 / total, 3) for width in layout.widths],
+        "tables": [
+            {"header": table.rows[: table.header_rows], "body": table.rows[table.header_rows :]}
+            for table in layout.tables
+        ],
+    }
+
+
+def render_tables_html(layout: Layout) -> str:
+    """The tables alone, for the on-screen preview inside the site's page."""
+    return render_to_string("exports/_tables.html", _context(layout))
+
+
+def render_html(layout: Layout) -> str:
+    """A complete print document."""
+    return render_to_string("exports/document.html", _context(layout))
+
+
+class ForbiddenFetch(ValueError):
+    pass
+
+
+def static_url_fetcher(url: str, *args, **kwargs):
+    """Serve only our own static files to WeasyPrint; every other URL is refused.
+
+    A form's text is user input: a stray ``<img src="http://…">`` must never make the server fetch.
+    """
+    from weasyprint.urls import default_url_fetcher
+
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+    if parts.scheme == "file":
+        static_roots = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
+        resolved = Path(path).resolve()
+        if any(resolved.is_relative_to(root) for root in static_roots):
+            return default_url_fetcher(resolved.as_uri())
+    elif path.startswith(static_prefix):
+        found = finders.find(path[len(static_prefix) :])
+        if found:
+            return default_url_fetcher(Path(found).resolve().as_uri())
+    raise ForbiddenFetch(f"refused to fetch {url!r}")
+
+
+@cache
+def _font_config():
+    # One FontConfiguration for the process: building it scans the fonts again every time.
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def render_pdf(layout: Layout) -> bytes:
+    from weasyprint import HTML
+
+    document = HTML(
+        string=render_html(layout), base_url=str(settings.BASE_DIR), url_fetcher=static_url_fetcher
+    )
+    return document.write_pdf(font_config=_font_config())

@@ -1,0 +1,265 @@
+"""The XLSX renderer, and the reader that takes our own XLSX back.
+
+Column A is hidden and carries, for every row that holds data, its row kind and which column holds
+which field (``task|name=C|amount=F:a``); A1 and A2 identify the form. A row copied in Excel keeps its
+marker, so adding a task offline is copying a task row.
+"""
+
+import io
+import json
+import math
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from core.exports.layout import Layout, Style, place
+from core.money import CENT, HUNDRED, round_money
+
+SIGNATURE = "perfbudget"
+FIRST_COLUMN = 2  # column A holds the markers
+FONT_NAME = "宋体"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+STYLE_CODES = {Style.AMOUNT: "a", Style.PERCENT: "p", Style.NUMBER: "n", Style.RICH: "r"}
+CODE_STYLES = {code: style for style, code in STYLE_CODES.items()}
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _set_text(cell, text: str) -> None:
+    cell.value = text
+    if text.startswith(FORMULA_START):
+        cell.data_type = "s"  # text that looks like a formula stays text
+
+
+def _write_value(cell, layout_cell) -> None:
+    value = layout_cell.value
+    if layout_cell.style == Style.AMOUNT and value not in (None, ""):
+        amount = Decimal(value)
+        if not (layout_cell.blank_zero and not amount):
+            cell.value = amount
+            cell.number_format = "#,##0.00"
+        return
+    if layout_cell.style == Style.PERCENT and value not in (None, ""):
+        cell.value = Decimal(value) / HUNDRED
+        cell.number_format = "0.00%"
+        return
+    if layout_cell.style == Style.NUMBER and value not in (None, ""):
+        cell.value = Decimal(value)
+        cell.number_format = "0.00"
+        return
+    _set_text(cell, layout_cell.text)
+
+
+def _lines(text: str, width: float) -> int:
+    # CJK characters are about two width units wide in Excel's default font.
+    units = max(width, 1) * 0.95
+    return sum(max(1, math.ceil(len(part) * 2 / units)) for part in (text.split("\n") or [""]))
+
+
+def render_xlsx(layout: Layout) -> bytes:
+    layout.check()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = layout.kind_label[:31]
+    last_column = FIRST_COLUMN + layout.columns - 1
+    sheet.column_dimensions["A"].hidden = True
+    sheet.column_dimensions["A"].width = 4
+    for index, width in enumerate(layout.widths):
+        sheet.column_dimensions[get_column_letter(FIRST_COLUMN + index)].width = width
+    sheet["A1"] = f"{SIGNATURE}/{layout.kind}/1"
+    sheet["A2"] = json.dumps(layout.meta, ensure_ascii=False)
+
+    row_number = 3
+    for line in layout.preamble:
+        _set_text(sheet.cell(row_number, FIRST_COLUMN), line)
+        sheet.cell(row_number, FIRST_COLUMN).font = Font(name=FONT_NAME, size=11)
+        row_number += 1
+    title = sheet.cell(row_number, FIRST_COLUMN, layout.title)
+    title.font = Font(name=FONT_NAME, size=16, bold=True)
+    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.merge_cells(
+        start_row=row_number, start_column=FIRST_COLUMN, end_row=row_number, end_column=last_column
+    )
+    sheet.row_dimensions[row_number].height = 30
+    row_number += 1
+    middle = FIRST_COLUMN + max(layout.columns // 2, 1) - 1
+    _set_text(sheet.cell(row_number, FIRST_COLUMN), layout.subtitle_left)
+    sheet.merge_cells(start_row=row_number, start_column=FIRST_COLUMN, end_row=row_number, end_column=middle)
+    right = sheet.cell(row_number, middle + 1)
+    _set_text(right, layout.subtitle_right)
+    right.alignment = Alignment(horizontal="right")
+    if last_column > middle + 1:
+        sheet.merge_cells(start_row=row_number, start_column=middle + 1, end_row=row_number, end_column=last_column)
+    title_rows_end = row_number
+    row_number += 1
+
+    heights: dict[int, float] = {}
+    for table in layout.tables:
+        for r, c, cell in place(table):
+            excel_row, excel_column = row_number + r, FIRST_COLUMN + c
+            target = sheet.cell(excel_row, excel_column)
+            _write_value(target, cell)
+            target.font = Font(name=FONT_NAME, size=10, bold=cell.style == Style.LABEL)
+            target.alignment = Alignment(horizontal=cell.horizontal, vertical="center", wrap_text=True)
+            end_row, end_column = excel_row + cell.rowspan - 1, excel_column + cell.colspan - 1
+            for rr in range(excel_row, end_row + 1):
+                for cc in range(excel_column, end_column + 1):
+                    sheet.cell(rr, cc).border = BORDER
+            if cell.rowspan > 1 or cell.colspan > 1:
+                sheet.merge_cells(
+                    start_row=excel_row, start_column=excel_column, end_row=end_row, end_column=end_column
+                )
+            width = sum(layout.widths[c : c + cell.colspan])
+            per_row = _lines(cell.text, width) * 14 / cell.rowspan
+            heights[excel_row] = max(heights.get(excel_row, 16), per_row + 4)
+        placed = [(rr, c, cell) for rr, c, cell in place(table) if cell.field]
+        for r, row in enumerate(table.rows):
+            if row.marker:
+                # Cells spanning down from above count too: every row reads its merged 一级/二级 or task.
+                columns = [
+                    f"{cell.field}={get_column_letter(FIRST_COLUMN + c)}"
+                    + (f":{STYLE_CODES[cell.style]}" if cell.style in STYLE_CODES else "")
+                    for rr, c, cell in placed
+                    if rr <= r < rr + cell.rowspan
+                ]
+                sheet.cell(row_number + r, 1, "|".join([row.marker, *columns]))
+        row_number += len(table.rows)
+    for number, height in heights.items():
+        sheet.row_dimensions[number].height = min(height, 409)
+
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if layout.landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{3}:{title_rows_end}"
+    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+    sheet.print_options.horizontalCentered = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- reading back -------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldValue:
+    value: object  # str, Decimal or None
+    coordinate: str  # "F12", for messages
+    origin: str  # top-left coordinate of the merged range holding it (groups rows of one task)
+
+
+@dataclass
+class MarkedRow:
+    kind: str
+    number: int
+    fields: dict[str, FieldValue]
+
+    def get(self, name: str, default=""):
+        field = self.fields.get(name)
+        return default if field is None or field.value is None else field.value
+
+
+@dataclass
+class ReadSheet:
+    kind: str
+    meta: dict
+    title: str
+    rows: list[MarkedRow]
+
+
+def _error(sheet_title: str, coordinate: str, message: str) -> ValidationError:
+    return ValidationError(f"工作表“{sheet_title}”单元格{coordinate}：{message}")
+
+
+def _convert(raw, style: str, sheet_title: str, coordinate: str):
+    if isinstance(raw, str) and raw.startswith("=") and style != Style.TEXT:
+        raise _error(sheet_title, coordinate, "含有公式，请改为数值。")
+    if style in {Style.AMOUNT, Style.NUMBER, Style.PERCENT}:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        if isinstance(raw, bool):
+            raise _error(sheet_title, coordinate, f"“{raw}”不是数字。")
+        try:
+            number = Decimal(str(raw).replace(",", "").replace("%", "").strip())
+        except InvalidOperation:
+            raise _error(sheet_title, coordinate, f"“{raw}”不是数字。") from None
+        if not number.is_finite():
+            raise _error(sheet_title, coordinate, f"“{raw}”不是数字。")
+        if style == Style.PERCENT and not isinstance(raw, str):
+            number *= HUNDRED
+        rounded = round_money(number)
+        if style == Style.AMOUNT and abs(number - rounded) >= CENT / 1000:
+            raise _error(sheet_title, coordinate, f"“{raw}”最多保留两位小数。")
+        return rounded
+    if raw is None:
+        return ""
+    text = str(raw) if not isinstance(raw, float) else format(Decimal(str(raw)), "f")
+    if style == Style.RICH:
+        paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+        if len(paragraphs) > 1:
+            from django.utils.html import escape
+
+            return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+        return paragraphs[0] if paragraphs else ""
+    return text.strip()
+
+
+def read_xlsx(content: bytes, *, expected_kind: str | None = None) -> ReadSheet:
+    """Read a workbook we exported (possibly edited in Excel) into marked rows.
+
+    Raises ValidationError with a message naming the sheet and cell for a file that is not ours,
+    a broken file, a formula or a value that is not a number.
+    """
+    try:
+        workbook = load_workbook(io.BytesIO(content), data_only=False)
+    except Exception:  # openpyxl raises many types for a damaged file
+        raise ValidationError("无法读取该文件：不是有效的 XLSX 工作簿，或文件已损坏。") from None
+    sheet = workbook.worksheets[0]
+    signature = sheet["A1"].value
+    if not isinstance(signature, str) or not signature.startswith(f"{SIGNATURE}/"):
+        raise _error(sheet.title, "A1", "不是本系统导出的表格（缺少表格标识），请先从本系统导出再编辑。")
+    kind = signature.split("/")[1]
+    if expected_kind and kind != expected_kind:
+        raise _error(sheet.title, "A1", f"表格类型为“{kind}”，不是“{expected_kind}”。")
+    try:
+        meta = json.loads(sheet["A2"].value or "{}")
+    except (TypeError, ValueError):
+        raise _error(sheet.title, "A2", "表格标识已损坏。") from None
+
+    origins: dict[str, str] = {}
+    values: dict[str, object] = {}
+    for merged in sheet.merged_cells.ranges:
+        top_left = sheet.cell(merged.min_row, merged.min_col)
+        for row in range(merged.min_row, merged.max_row + 1):
+            for column in range(merged.min_col, merged.max_col + 1):
+                coordinate = f"{get_column_letter(column)}{row}"
+                origins[coordinate] = top_left.coordinate
+                values[coordinate] = top_left.value
+
+    rows = []
+    for number in range(3, sheet.max_row + 1):
+        marker = sheet.cell(number, 1).value
+        if not marker:
+            continue
+        kind_name, *columns = str(marker).split("|")
+        fields = {}
+        for spec in columns:
+            name, _, place_spec = spec.partition("=")
+            column, _, code = place_spec.partition(":")
+            coordinate = f"{column}{number}"
+            raw = values[coordinate] if coordinate in values else sheet[coordinate].value
+            if sheet[coordinate].data_type == "f" or (isinstance(raw, str) and raw.startswith("=") and code):
+                raise _error(sheet.title, coordinate, "含有公式，请改为数值。")
+            style = CODE_STYLES.get(code, Style.TEXT)
+            fields[name] = FieldValue(
+                _convert(raw, style, sheet.title, coordinate), coordinate, origins.get(coordinate, coordinate)
+            )
+        rows.append(MarkedRow(kind_name, number, fields))
+    return ReadSheet(kind=kind, meta=meta, title=sheet.title, rows=rows)

@@ -1,0 +1,490 @@
+"""Official layouts of the declaration forms (§2.1–§2.3), built from records data, and read back."""
+
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from core.exports.layout import Cell, Layout, Row, Style, Table, indicator_tree_rows, label
+from core.exports.xlsx import ReadSheet
+from core.models import FormKind
+from core.money import ZERO
+from indicators.models import Scheme
+from indicators.serialized import SerializedIndicator, serialize_indicators
+
+BUDGET_ROWS = [
+    # (left label, left field, right label, right field), under the two block headings of §2.1
+    ("部门预算支出", None, "收入来源", None),
+    ("基本支出", "basic_expenditure", "财政拨款", "fiscal_appropriation"),
+    ("项目支出", "project_expenditure", "其他资金", "other_funds"),
+    ("事业发展性支出", None, "按预算级次划分", None),
+    ("财政专项资金", "special_funds", "区本级使用资金", "district_level"),
+    ("其他事业发展性支出", "other_development", "拟用于对下转移支付资金", "transfer_payment"),
+]
+
+
+def scheme_tree(kind: str, year: int) -> list[tuple[str, list[str]]]:
+    scheme = Scheme.objects.for_form(kind, year)
+    return [(first.name, [child.name for child in children]) for first, children in scheme.tree()]
+
+
+def _department_row(data: dict, label_text: str, columns: int, name: str | None = None) -> Row:
+    return Row([label(label_text), Cell(name or data["department"], colspan=columns - 1)])
+
+
+# --- §2.1 部门整体预算绩效目标申报表 ------------------------------------------------------------
+
+
+def declaration_layout(data: dict) -> Layout:
+    budget = data["budget"]
+    rows = [_department_row(data, "部门名称", 6, data.get("department_label") or data["department"])]
+    for index, (left, left_field, right, right_field) in enumerate(BUDGET_ROWS):
+        cells = [label("预算整体情况", rowspan=len(BUDGET_ROWS))] if index == 0 else []
+        if left_field is None:
+            cells += [
+                label(left, colspan=2),
+                label("预算金额（万元）"),
+                label(right),
+                label("预算金额（万元）"),
+            ]
+            rows.append(Row(cells))
+            continue
+        cells += [
+            label(left, colspan=2, align="left"),
+            Cell(budget[left_field], style=Style.AMOUNT, field=left_field),
+            label(right, align="left"),
+            Cell(budget[right_field], style=Style.AMOUNT, field=right_field),
+        ]
+        rows.append(Row(cells, marker="budget"))
+    rows.append(
+        Row(
+            [
+                label("总体绩效目标"),
+                Cell(data["overall_goal"], colspan=5, style=Style.RICH, field="overall_goal"),
+            ],
+            "form",
+        )
+    )
+    tasks = data["tasks"]
+    rows.append(
+        Row(
+            [
+                label("年度重点工作任务", rowspan=len(tasks) + 1),
+                label("名称", colspan=2),
+                label("主要实施内容"),
+                label("拟投入的资金（万元）"),
+                label("期望达到的目标（概述）"),
+            ]
+        )
+    )
+    for task in tasks:
+        rows.append(
+            Row(
+                [
+                    Cell(task["name"], colspan=2, field="name"),
+                    Cell(task["content"], style=Style.RICH, field="content"),
+                    Cell(task["amount"], style=Style.AMOUNT, field="amount"),
+                    Cell(task["expected_goal"], style=Style.RICH, field="expected_goal"),
+                ],
+                marker="task",
+            )
+        )
+    rows.append(
+        Row(
+            [
+                label("其他需完成的任务（可选填）"),
+                Cell(data["other_tasks"], colspan=5, style=Style.RICH, field="other_tasks"),
+            ],
+            marker="form",
+        )
+    )
+    header = Row(
+        [
+            label("绩效指标"),
+            label("一级指标"),
+            label("二级指标"),
+            label("三级指标"),
+            label("实施周期指标值"),
+            label("年度指标值"),
+        ]
+    )
+    indicator_rows = indicator_tree_rows(
+        scheme_tree(FormKind.DECLARATION, data["year"]),
+        data["indicators"],
+        leading=[label("", joined=True)],
+        marker="indicator",
+        cells=lambda item: [
+            Cell(item["name"] if item else "", field="name"),
+            Cell(item["period_value"] if item else "", field="period_value"),
+            Cell(item["annual_value"] if item else "", field="annual_value"),
+        ],
+    )
+    title = f"{data['department']}{data['year']}年部门整体预算绩效目标申报表"
+    if data.get("disclosure_label"):
+        title = "部门整体预算绩效目标申报表"
+    return Layout(
+        kind=FormKind.DECLARATION,
+        kind_label=FormKind.DECLARATION.label,
+        title=title,
+        widths=[10, 11, 13, 34, 17, 30],
+        tables=[Table(rows), Table([header, *indicator_rows], header_rows=1)],
+        preamble=[data["disclosure_label"]] if data.get("disclosure_label") else [],
+        subtitle_right="单位：万元",
+        meta={"department": data["department"], "year": data["year"]},
+    )
+
+
+def _indicators(sheet: ReadSheet, *fields: str) -> list[dict]:
+    result = []
+    for row in sheet.rows:
+        if row.kind != "indicator":
+            continue
+        item = {"level1": re.sub(r"（[\d.]+分）$", "", row.get("level1")), "level2": row.get("level2")}
+        item.update({name: row.get(name) for name in fields})
+        if any(item[name] not in ("", None) for name in fields):
+            if not item["name"]:
+                raise ValidationError(
+                    f"工作表“{sheet.title}”单元格{row.fields['name'].coordinate}：三级指标名称不能为空。"
+                )
+            result.append(item)
+    return result
+
+
+def _form_fields(sheet: ReadSheet, kinds: set[str]) -> dict:
+    values = {}
+    for row in sheet.rows:
+        if row.kind in kinds:
+            values.update({name: field.value for name, field in row.fields.items()})
+    return values
+
+
+def _amount_text(value) -> str:
+    return f"{(value if value is not None else ZERO):.2f}"
+
+
+def declaration_from_sheet(sheet: ReadSheet) -> dict:
+    budget = {name: _amount_text(value) for name, value in _form_fields(sheet, {"budget"}).items()}
+    form = _form_fields(sheet, {"form"})
+    tasks = [
+        {
+            "name": row.get("name"),
+            "content": row.get("content"),
+            "amount": _amount_text(row.get("amount", None)),
+            "expected_goal": row.get("expected_goal"),
+        }
+        for row in sheet.rows
+        if row.kind == "task" and any(field.value not in ("", None) for field in row.fields.values())
+    ]
+    return {
+        "kind": FormKind.DECLARATION.value,
+        "budget": budget,
+        "overall_goal": form.get("overall_goal", ""),
+        "other_tasks": form.get("other_tasks", ""),
+        "tasks": tasks,
+        "indicators": _indicators(sheet, "name", "period_value", "annual_value"),
+    }
+
+
+# --- §2.2 部门整体绩效目标表 -------------------------------------------------------------------
+
+INCOME_ROWS = [
+    ("总额（万元）", None),
+    ("1.财政拨款收入", None),
+    ("其中：一般公共预算", "general_public_budget"),
+    ("      政府性基金预算", "government_fund"),
+    ("2.财政专户管理资金", "special_account"),
+    ("3.事业收入", "business_income"),
+    ("4.经营收入", "operating_income"),
+    ("5.其他收入", "other_income"),
+]
+
+
+def _block_rows(data: dict, period: str) -> list[Row]:
+    block = data["blocks"].get(
+        period, {"goal": "", "budget_completion_rate": "", "key_indicators": [], "tasks": []}
+    )
+    annual = period == "annual"
+    rows: list[Row] = []
+    if annual:
+        income = {name: Decimal(value) for name, value in data["income"].items()}
+        fiscal = income["general_public_budget"] + income["government_fund"]
+        totals = {
+            "总额（万元）": fiscal
+            + sum(v for k, v in income.items() if k not in {"general_public_budget", "government_fund"}),
+            "1.财政拨款收入": fiscal,
+        }
+        for index, (text, field) in enumerate(INCOME_ROWS):
+            cells = [label("本年度部门预算收入", rowspan=len(INCOME_ROWS))] if index == 0 else []
+            value = income[field] if field else totals[text]
+            cells += [
+                label(text, colspan=2, align="left"),
+                Cell(value, colspan=3, style=Style.AMOUNT, field=field or ""),
+            ]
+            rows.append(Row(cells, marker="income" if field else ""))
+    rows.append(
+        Row(
+            [
+                label("年度目标" if annual else "三年期目标"),
+                Cell(block["goal"], colspan=5, style=Style.RICH, field="goal"),
+            ],
+            marker=f"block-{period}",
+        )
+    )
+    keys = block["key_indicators"]
+    rows.append(
+        Row(
+            [
+                label("部门整体支出目标", rowspan=len(keys) + 2),
+                label("关键指标", colspan=3),
+                label("预期实现值", colspan=2),
+            ]
+        )
+    )
+    for key in keys:
+        rows.append(
+            Row(
+                [Cell(key["name"], colspan=3, field="name"), Cell(key["value"], colspan=2, field="value")],
+                f"key-{period}",
+            )
+        )
+    rows.append(
+        Row(
+            [
+                label("其中：部门年度整体预算完成率", colspan=3, align="left"),
+                Cell(block.get("budget_completion_rate", ""), colspan=2, field="budget_completion_rate"),
+            ],
+            marker=f"block-{period}",
+        )
+    )
+    tasks = block["tasks"]
+    plan_rows = sum(max(1, len(task["indicators"])) for task in tasks)
+    rows.append(
+        Row(
+            [
+                label(
+                    "年度主要支出计划（对应任务、政策）"
+                    if annual
+                    else "三年期主要支出计划（对应任务、政策）",
+                    rowspan=plan_rows + 1,
+                ),
+                label("任务"),
+                label("任务（政策）的绩效目标"),
+                label("任务（政策）关键性指标（产出、效益、公众满意度方面）"),
+                label("绩效标准（指标解释及预期实现值）"),
+                label("主要实施项目（项目名称）"),
+            ]
+        )
+    )
+    for task in tasks:
+        indicators = task["indicators"] or [{"name": "", "standard": ""}]
+        for index, indicator in enumerate(indicators):
+            cells = []
+            if index == 0:
+                span = len(indicators)
+                cells += [
+                    Cell(task["name"], rowspan=span, field="task.name"),
+                    Cell(task["goal"], rowspan=span, style=Style.RICH, field="task.goal"),
+                ]
+            cells += [Cell(indicator["name"], field="name"), Cell(indicator["standard"], field="standard")]
+            if index == 0:
+                cells.append(Cell(task["projects"], rowspan=len(indicators), field="task.projects"))
+            rows.append(Row(cells, marker=f"task-{period}"))
+    rows[0].cells.insert(0, label("本年" if annual else "三年期", rowspan=len(rows)))
+    return rows
+
+
+def target_table_layout(data: dict) -> Layout:
+    rows = [
+        _department_row(data, "部门名称", 7),
+        Row(
+            [label("部门职能概述"), Cell(data["duties"], colspan=6, style=Style.RICH, field="duties")], "form"
+        ),
+        *_block_rows(data, "annual"),
+        *_block_rows(data, "three_year"),
+        Row(
+            [
+                label("其他需要说明的情况"),
+                Cell(data["other_notes"], colspan=6, style=Style.RICH, field="other_notes"),
+            ],
+            "form",
+        ),
+        Row([label("备注"), Cell(data["remark"], colspan=6, style=Style.RICH, field="remark")], "form"),
+    ]
+    return Layout(
+        kind=FormKind.TARGET_TABLE,
+        kind_label=FormKind.TARGET_TABLE.label,
+        title=f"{data['year']}年部门整体绩效目标表",
+        widths=[7, 12, 18, 30, 22, 24, 20],
+        tables=[Table(rows)],
+        subtitle_left=f"部门名称：{data['department']}",
+        subtitle_right="单位：万元",
+        meta={"department": data["department"], "year": data["year"]},
+    )
+
+
+def _grouped_tasks(sheet: ReadSheet, marker: str) -> list[dict]:
+    tasks: list[dict] = []
+    last_origin = None
+    for row in sheet.rows:
+        if row.kind != marker:
+            continue
+        origin = row.fields["task.name"].origin
+        if origin != last_origin:
+            tasks.append(
+                {
+                    "name": row.get("task.name"),
+                    "goal": row.get("task.goal"),
+                    "projects": row.get("task.projects"),
+                    "indicators": [],
+                }
+            )
+            last_origin = origin
+        if row.get("name") or row.get("standard"):
+            tasks[-1]["indicators"].append({"name": row.get("name"), "standard": row.get("standard")})
+    return [task for task in tasks if task["name"] or task["indicators"]]
+
+
+def target_table_from_sheet(sheet: ReadSheet) -> dict:
+    form = _form_fields(sheet, {"form"})
+    blocks = {}
+    for period in ("annual", "three_year"):
+        block = _form_fields(sheet, {f"block-{period}"})
+        blocks[period] = {
+            "goal": block.get("goal", ""),
+            "budget_completion_rate": block.get("budget_completion_rate", ""),
+            "key_indicators": [
+                {"name": row.get("name"), "value": row.get("value")}
+                for row in sheet.rows
+                if row.kind == f"key-{period}" and (row.get("name") or row.get("value"))
+            ],
+            "tasks": _grouped_tasks(sheet, f"task-{period}"),
+        }
+    return {
+        "kind": FormKind.TARGET_TABLE.value,
+        "duties": form.get("duties", ""),
+        "income": {name: _amount_text(value) for name, value in _form_fields(sheet, {"income"}).items()},
+        "blocks": blocks,
+        "other_notes": form.get("other_notes", ""),
+        "remark": form.get("remark", ""),
+    }
+
+
+# --- §2.3 项目支出绩效目标表 -----------------------------------------------------------------
+
+
+def serialized_indicators(indicators: list[dict], year: int) -> str:
+    """A project's indicators as the seed-003 cell text."""
+    scheme = Scheme.objects.for_form(FormKind.PROJECTS, year)
+    codes = {}
+    for first, children in scheme.tree():
+        codes[first.name] = first.code
+        for child in children:
+            codes[(first.name, child.name)] = child.code
+    names = {code: name for name, code in codes.items() if isinstance(name, str)}
+    items = []
+    for item in indicators:
+        level1_code = item.get("stated_level1_code") or codes[item["level1"]]
+        items.append(
+            SerializedIndicator(
+                level1_code=level1_code,
+                level1_name=names[level1_code],
+                level2_code=codes[(item["level1"], item["level2"])],
+                level2_name=item["level2"],
+                name=item["name"],
+                period_value=item["period_value"],
+                annual_value=item["annual_value"],
+            )
+        )
+    return serialize_indicators(items)
+
+
+def projects_layout(data: dict) -> Layout:
+    projects = data["projects"]
+    fields = ("fiscal_appropriation", "special_account", "other_funds")
+
+    def total(items, field=None):
+        if field:
+            return sum((Decimal(p[field]) for p in items), ZERO)
+        return sum((Decimal(p[f]) for p in items for f in fields), ZERO)
+
+    def amount_cells(items):
+        return [Cell(total(items), style=Style.AMOUNT)] + [
+            Cell(total(items, field), style=Style.AMOUNT, blank_zero=field != "fiscal_appropriation")
+            for field in fields
+        ]
+
+    header = Row(
+        [
+            label(text)
+            for text in (
+                "项目名称（资金使用单位）",
+                "总计",
+                "财政拨款",
+                "财政专户拨款",
+                "其他资金",
+                "绩效目标",
+                "绩效指标",
+            )
+        ]
+    )
+    rows = [header, Row([label("合计", align="left"), *amount_cells(projects), Cell(""), Cell("")])]
+    units: dict[str, list[dict]] = {}
+    for project in projects:
+        units.setdefault(project["unit"] or data["department"], []).append(project)
+    for unit, items in units.items():
+        rows.append(Row([Cell(unit, field="unit"), *amount_cells(items), Cell(""), Cell("")], marker="unit"))
+        for project in items:
+            rows.append(
+                Row(
+                    [
+                        Cell(project["name"], field="name"),
+                        Cell(total([project]), style=Style.AMOUNT),
+                        *[
+                            Cell(
+                                project[field],
+                                style=Style.AMOUNT,
+                                field=field,
+                                blank_zero=field != "fiscal_appropriation",
+                            )
+                            for field in fields
+                        ],
+                        Cell(project["goal"], style=Style.RICH, field="goal"),
+                        Cell(
+                            serialized_indicators(project["indicators"], data["year"]), field="indicator_text"
+                        ),
+                    ],
+                    marker="project",
+                )
+            )
+    return Layout(
+        kind=FormKind.PROJECTS,
+        kind_label=FormKind.PROJECTS.label,
+        title="项目支出绩效目标表（含转移支付项目）",
+        widths=[22, 11, 11, 10, 10, 40, 70],
+        tables=[Table(rows, header_rows=1)],
+        subtitle_left=f"部门名称：{data['department']}",
+        subtitle_right="单位：万元",
+        meta={"department": data["department"], "year": data["year"]},
+    )
+
+
+def projects_from_sheet(sheet: ReadSheet) -> dict:
+    projects = []
+    unit = ""
+    for row in sheet.rows:
+        if row.kind == "unit":
+            unit = row.get("unit")
+        elif row.kind == "project" and row.get("name"):
+            projects.append(
+                {
+                    "name": row.get("name"),
+                    "unit": unit,
+                    **{
+                        f: _amount_text(row.get(f, None))
+                        for f in ("fiscal_appropriation", "special_account", "other_funds")
+                    },
+                    "goal": row.get("goal"),
+                    "indicator_text": row.get("indicator_text"),
+                }
+            )
+    return {"kind": FormKind.PROJECTS.value, "projects": projects}
