@@ -18,6 +18,10 @@ class KindSpec:
     # dump(department, year) -> the form's data, or None when the department has none that year
     dump: Callable
     aliases: tuple[str, ...] = field(default=())
+    # layout(data) -> core.exports.layout.Layout, the official layout of one form's data
+    layout: Callable | None = None
+    # from_sheet(ReadSheet) -> data, the inverse of layout through our XLSX
+    from_sheet: Callable | None = None
 
     @property
     def label(self) -> str:

@@ -10,7 +10,7 @@ class DeclarationsConfig(AppConfig):
     def ready(self) -> None:
         from core.kinds import KindSpec, register
         from core.models import FormKind
-        from declarations import records, services
+        from declarations import layouts, records, services
         from declarations.models import Declaration, Project, TargetTable
 
         def dump_one(model, to_data):
@@ -30,6 +30,8 @@ class DeclarationsConfig(AppConfig):
                 FormKind.DECLARATION,
                 services.declaration_replace,
                 dump_one(Declaration, records.declaration_data),
+                layout=layouts.declaration_layout,
+                from_sheet=layouts.declaration_from_sheet,
             )
         )
         register(
@@ -38,6 +40,16 @@ class DeclarationsConfig(AppConfig):
                 services.target_table_replace,
                 dump_one(TargetTable, records.target_table_data),
                 aliases=("target_table",),
+                layout=layouts.target_table_layout,
+                from_sheet=layouts.target_table_from_sheet,
             )
         )
-        register(KindSpec(FormKind.PROJECTS, services.projects_replace, dump_projects))
+        register(
+            KindSpec(
+                FormKind.PROJECTS,
+                services.projects_replace,
+                dump_projects,
+                layout=layouts.projects_layout,
+                from_sheet=layouts.projects_from_sheet,
+            )
+        )

@@ -28,8 +28,12 @@ def scheme_tree(kind: str, year: int) -> list[tuple[str, list[str]]]:
     return [(first.name, [child.name for child in children]) for first, children in scheme.tree()]
 
 
-def _department_row(data: dict, label_text: str, columns: int, name: str | None = None) -> Row:
-    return Row([label(label_text), Cell(name or data["department"], colspan=columns - 1)])
+def _department_row(data: dict, label_text: str, columns: int) -> Row:
+    """The 部门名称 row; the printed name may differ from the department's (“…司法局(部门)”)."""
+    printed = data.get("department_label") or data["department"]
+    return Row(
+        [label(label_text), Cell(printed, colspan=columns - 1, field="department_label")], marker="name"
+    )
 
 
 # --- §2.1 部门整体预算绩效目标申报表 ------------------------------------------------------------
@@ -37,7 +41,7 @@ def _department_row(data: dict, label_text: str, columns: int, name: str | None 
 
 def declaration_layout(data: dict) -> Layout:
     budget = data["budget"]
-    rows = [_department_row(data, "部门名称", 6, data.get("department_label") or data["department"])]
+    rows = [_department_row(data, "部门名称", 6)]
     for index, (left, left_field, right, right_field) in enumerate(BUDGET_ROWS):
         cells = [label("预算整体情况", rowspan=len(BUDGET_ROWS))] if index == 0 else []
         if left_field is None:
@@ -129,6 +133,7 @@ def declaration_layout(data: dict) -> Layout:
         widths=[10, 11, 13, 34, 17, 30],
         tables=[Table(rows), Table([header, *indicator_rows], header_rows=1)],
         preamble=[data["disclosure_label"]] if data.get("disclosure_label") else [],
+        preamble_field="disclosure_label",
         subtitle_right="单位：万元",
         meta={"department": data["department"], "year": data["year"]},
     )
@@ -175,8 +180,11 @@ def declaration_from_sheet(sheet: ReadSheet) -> dict:
         for row in sheet.rows
         if row.kind == "task" and any(field.value not in ("", None) for field in row.fields.values())
     ]
+    printed = _form_fields(sheet, {"name"}).get("department_label", "")
     return {
         "kind": FormKind.DECLARATION.value,
+        "department_label": "" if printed == sheet.meta.get("department") else printed,
+        "disclosure_label": _form_fields(sheet, {"preamble"}).get("disclosure_label", ""),
         "budget": budget,
         "overall_goal": form.get("overall_goal", ""),
         "other_tasks": form.get("other_tasks", ""),
@@ -187,6 +195,7 @@ def declaration_from_sheet(sheet: ReadSheet) -> dict:
 
 # --- §2.2 部门整体绩效目标表 -------------------------------------------------------------------
 
+RATE_LINE = "其中：部门年度整体预算完成率："
 INCOME_ROWS = [
     ("总额（万元）", None),
     ("1.财政拨款收入", None),
@@ -247,14 +256,9 @@ def _block_rows(data: dict, period: str) -> list[Row]:
                 f"key-{period}",
             )
         )
+    rate = block.get("budget_completion_rate", "")
     rows.append(
-        Row(
-            [
-                label("其中：部门年度整体预算完成率", colspan=3, align="left"),
-                Cell(block.get("budget_completion_rate", ""), colspan=2, field="budget_completion_rate"),
-            ],
-            marker=f"block-{period}",
-        )
+        Row([Cell(f"{RATE_LINE}{rate}", colspan=5, field="budget_completion_line")], f"block-{period}")
     )
     tasks = block["tasks"]
     plan_rows = sum(max(1, len(task["indicators"])) for task in tasks)
@@ -295,9 +299,9 @@ def _block_rows(data: dict, period: str) -> list[Row]:
 
 def target_table_layout(data: dict) -> Layout:
     rows = [
-        _department_row(data, "部门名称", 7),
         Row(
-            [label("部门职能概述"), Cell(data["duties"], colspan=6, style=Style.RICH, field="duties")], "form"
+            [label("部门职能概述："), Cell(data["duties"], colspan=6, style=Style.RICH, field="duties")],
+            "form",
         ),
         *_block_rows(data, "annual"),
         *_block_rows(data, "three_year"),
@@ -308,13 +312,13 @@ def target_table_layout(data: dict) -> Layout:
             ],
             "form",
         ),
-        Row([label("备注"), Cell(data["remark"], colspan=6, style=Style.RICH, field="remark")], "form"),
+        Row([label("备注："), Cell(data["remark"], colspan=6, style=Style.RICH, field="remark")], "form"),
     ]
     return Layout(
         kind=FormKind.TARGET_TABLE,
         kind_label=FormKind.TARGET_TABLE.label,
         title=f"{data['year']}年部门整体绩效目标表",
-        widths=[7, 12, 18, 30, 22, 24, 20],
+        widths=[12, 12, 18, 30, 22, 24, 20],
         tables=[Table(rows)],
         subtitle_left=f"部门名称：{data['department']}",
         subtitle_right="单位：万元",
@@ -322,26 +326,35 @@ def target_table_layout(data: dict) -> Layout:
     )
 
 
-def _grouped_tasks(sheet: ReadSheet, marker: str) -> list[dict]:
-    tasks: list[dict] = []
+def _grouped_rows(sheet: ReadSheet, marker: str, parent, child) -> list[dict]:
+    """Rows of ``marker`` grouped by the merged parent cell they share (a task and its indicators)."""
+    groups: list[dict] = []
     last_origin = None
     for row in sheet.rows:
         if row.kind != marker:
             continue
         origin = row.fields["task.name"].origin
         if origin != last_origin:
-            tasks.append(
-                {
-                    "name": row.get("task.name"),
-                    "goal": row.get("task.goal"),
-                    "projects": row.get("task.projects"),
-                    "indicators": [],
-                }
-            )
+            groups.append(parent(row))
             last_origin = origin
-        if row.get("name") or row.get("standard"):
-            tasks[-1]["indicators"].append({"name": row.get("name"), "standard": row.get("standard")})
-    return [task for task in tasks if task["name"] or task["indicators"]]
+        item = child(row)
+        if any(value not in ("", None) for value in item.values()):
+            groups[-1]["indicators"].append(item)
+    return [group for group in groups if group["name"] or group["indicators"]]
+
+
+def _grouped_tasks(sheet: ReadSheet, marker: str) -> list[dict]:
+    return _grouped_rows(
+        sheet,
+        marker,
+        lambda row: {
+            "name": row.get("task.name"),
+            "goal": row.get("task.goal"),
+            "projects": row.get("task.projects"),
+            "indicators": [],
+        },
+        lambda row: {"name": row.get("name"), "standard": row.get("standard")},
+    )
 
 
 def target_table_from_sheet(sheet: ReadSheet) -> dict:
@@ -351,7 +364,7 @@ def target_table_from_sheet(sheet: ReadSheet) -> dict:
         block = _form_fields(sheet, {f"block-{period}"})
         blocks[period] = {
             "goal": block.get("goal", ""),
-            "budget_completion_rate": block.get("budget_completion_rate", ""),
+            "budget_completion_rate": block.get("budget_completion_line", "").removeprefix(RATE_LINE),
             "key_indicators": [
                 {"name": row.get("name"), "value": row.get("value")}
                 for row in sheet.rows

@@ -10,7 +10,7 @@ class EvaluationsConfig(AppConfig):
     def ready(self) -> None:
         from core.kinds import KindSpec, register
         from core.models import FormKind
-        from evaluations import records, services
+        from evaluations import layouts, records, services
         from evaluations.models import DepartmentEvaluation, ProjectEvaluation
 
         def dump_department(department, year):
@@ -44,6 +44,24 @@ class EvaluationsConfig(AppConfig):
                 services.department_evaluation_replace,
                 dump_department,
                 aliases=("department_evaluation",),
+                layout=layouts.department_evaluation_layout,
+                from_sheet=layouts.department_evaluation_from_sheet,
             )
         )
-        register(KindSpec(FormKind.PROJECT_SELF_EVALUATION, load_projects, dump_projects))
+
+        def layout_one(data):
+            # One 项目支出绩效自评表 per project: the export names the project.
+            return layouts.project_evaluation_layout(data)
+
+        def from_sheet_one(sheet):
+            return {"evaluations": [layouts.project_evaluation_from_sheet(sheet)]}
+
+        register(
+            KindSpec(
+                FormKind.PROJECT_SELF_EVALUATION,
+                load_projects,
+                dump_projects,
+                layout=layout_one,
+                from_sheet=from_sheet_one,
+            )
+        )

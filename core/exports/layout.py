@@ -97,6 +97,7 @@ class Layout:
     widths: list[float]  # relative column widths, in characters
     tables: list[Table]
     preamble: list[str] = field(default_factory=list)  # lines above the title ("附件2", "表13")
+    preamble_field: str = ""  # the data field the preamble line holds, for import
     subtitle_left: str = ""  # "部门名称：…" under the title
     subtitle_right: str = ""  # "单位：万元"
     landscape: bool = True

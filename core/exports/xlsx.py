@@ -77,6 +77,8 @@ def render_xlsx(layout: Layout) -> bytes:
     row_number = 3
     for line in layout.preamble:
         _set_text(sheet.cell(row_number, FIRST_COLUMN), line)
+        if layout.preamble_field:
+            sheet.cell(row_number, 1, f"preamble|{layout.preamble_field}={get_column_letter(FIRST_COLUMN)}")
         sheet.cell(row_number, FIRST_COLUMN).font = Font(name=FONT_NAME, size=11)
         row_number += 1
     title = sheet.cell(row_number, FIRST_COLUMN, layout.title)
@@ -94,7 +96,9 @@ def render_xlsx(layout: Layout) -> bytes:
     _set_text(right, layout.subtitle_right)
     right.alignment = Alignment(horizontal="right")
     if last_column > middle + 1:
-        sheet.merge_cells(start_row=row_number, start_column=middle + 1, end_row=row_number, end_column=last_column)
+        sheet.merge_cells(
+            start_row=row_number, start_column=middle + 1, end_row=row_number, end_column=last_column
+        )
     title_rows_end = row_number
     row_number += 1
 
@@ -202,12 +206,8 @@ def _convert(raw, style: str, sheet_title: str, coordinate: str):
         return ""
     text = str(raw) if not isinstance(raw, float) else format(Decimal(str(raw)), "f")
     if style == Style.RICH:
-        paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
-        if len(paragraphs) > 1:
-            from django.utils.html import escape
-
-            return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-        return paragraphs[0] if paragraphs else ""
+        # Paragraphs come back one per line: the entry pages and the renderers read both forms.
+        return "\n".join(p.strip() for p in text.split("\n") if p.strip())
     return text.strip()
 
 

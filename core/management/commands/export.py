@@ -1,0 +1,29 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core.exports.registry import EXPORTERS, export_form
+from core.models import Department, FormKind
+
+
+class Command(BaseCommand):
+    help = "按官方版式导出一张表（PDF 或 XLSX）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--department", required=True, help="部门名称，如 广州市天河区司法局")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--form", required=True, choices=[kind.value for kind in FormKind])
+        parser.add_argument("--format", required=True, choices=sorted(EXPORTERS))
+        parser.add_argument("--project", help="项目名称（project-self-evaluation 必填）")
+        parser.add_argument("--output", required=True, type=Path)
+
+    def handle(self, *args, department, year, form, format, project, output, **options):
+        found = Department.objects.filter(name=department).first()
+        if found is None:
+            raise CommandError(f"部门“{department}”不存在。")
+        try:
+            filename, _content_type, content = export_form(form, format, found, year, project)
+        except LookupError as error:
+            raise CommandError(str(error)) from None
+        output.write_bytes(content)
+        self.stdout.write(f"{filename} → {output}（{len(content):,} 字节）")

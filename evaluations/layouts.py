@@ -1,0 +1,306 @@
+"""Official layouts of the self-evaluation forms (§2.4, §2.5), built from records data, and read back."""
+
+from decimal import Decimal
+
+from core.exports.layout import Cell, Layout, Row, Style, Table, indicator_tree_rows, label
+from core.exports.xlsx import ReadSheet
+from core.models import FormKind
+from core.money import HUNDRED, ZERO, percent, round_money
+from declarations.layouts import _amount_text, _form_fields, _grouped_rows, _indicators, scheme_tree
+from evaluations.models import FUND_COLUMNS, FUND_SOURCES, grade_for
+from evaluations.services import NARRATIVE_FIELDS
+
+NARRATIVE_LABELS = {
+    "key_project_performance": "重点项目绩效情况",
+    "overall_performance": "部门整体绩效",
+    "problems": "存在问题",
+    "improvements": "改进措施或下一步计划",
+}
+
+# --- §2.4 部门整体支出绩效自评表 -------------------------------------------------------------
+
+
+def department_evaluation_layout(data: dict) -> Layout:
+    funds = {name: Decimal(value) for name, value in data["funds"].items()}
+    adjustment = funds["adjusted_budget"] - funds["initial_budget"]
+    rows = [
+        Row(
+            [
+                label("部门名称（汇总）"),
+                Cell(data["department"], colspan=2),
+                label("被评价年度"),
+                Cell(f"{data['year']}年", colspan=2),
+            ]
+        ),
+        Row(
+            [
+                label("部门资金情况", rowspan=4),
+                label("部门调整预算收入", align="left"),
+                Cell(funds["adjusted_budget"], style=Style.AMOUNT, field="adjusted_budget"),
+                label("部门年初预算收入", align="left"),
+                Cell(funds["initial_budget"], colspan=2, style=Style.AMOUNT, field="initial_budget"),
+            ],
+            marker="funds",
+        ),
+        Row(
+            [
+                label("实际支出数", align="left"),
+                Cell(funds["actual_spending"], style=Style.AMOUNT, field="actual_spending"),
+                label("年度预算调整数", align="left"),
+                Cell(adjustment, colspan=2, style=Style.AMOUNT),
+            ],
+            marker="funds",
+        ),
+        Row(
+            [
+                label("其中：一般公共预算", align="left"),
+                Cell(funds["general_public_budget"], style=Style.AMOUNT, field="general_public_budget"),
+                Cell(""),
+                Cell("", colspan=2),
+            ],
+            marker="funds",
+        ),
+        Row(
+            [
+                label("预算完成率", align="left"),
+                Cell(percent(funds["actual_spending"], funds["adjusted_budget"]), style=Style.PERCENT),
+                label("预算调整率", align="left"),
+                Cell(percent(abs(adjustment), funds["initial_budget"]), colspan=2, style=Style.PERCENT),
+            ]
+        ),
+        Row(
+            [
+                label("年度目标", rowspan=2),
+                label("部门整体支出的预期目标", colspan=2),
+                label("部门整体支出的目标完成情况", colspan=3),
+            ]
+        ),
+        Row(
+            [
+                Cell(data["expected_goal"], colspan=2, style=Style.RICH, field="expected_goal"),
+                Cell(data["goal_completion"], colspan=3, style=Style.RICH, field="goal_completion"),
+            ],
+            marker="form",
+        ),
+    ]
+    header = Row(
+        [
+            label(t)
+            for t in ("主要任务", "预期目标", "目标完成情况", "关键指标", "指标完成情况", "任务涉及资金")
+        ]
+    )
+    task_rows = []
+    for task in data["tasks"]:
+        indicators = task["indicators"] or [{"name": "", "completion": ""}]
+        span = len(indicators)
+        for index, indicator in enumerate(indicators):
+            cells = []
+            if index == 0:
+                cells += [
+                    Cell(task["name"], rowspan=span, field="task.name"),
+                    Cell(task["expected"], rowspan=span, style=Style.RICH, field="task.expected"),
+                    Cell(task["completion"], rowspan=span, style=Style.RICH, field="task.completion"),
+                ]
+            cells += [
+                Cell(indicator["name"], field="name"),
+                Cell(indicator["completion"], style=Style.RICH, field="completion"),
+            ]
+            if index == 0:
+                cells.append(Cell(task["amount"], rowspan=span, style=Style.AMOUNT, field="task.amount"))
+            task_rows.append(Row(cells, marker="task"))
+    narratives = [
+        Row([label(text), Cell(data[field], colspan=5, style=Style.RICH, field=field)], marker="form")
+        for field, text in NARRATIVE_LABELS.items()
+    ]
+    return Layout(
+        kind=FormKind.SELF_EVALUATION,
+        kind_label=FormKind.SELF_EVALUATION.label,
+        title=f"{data['year']}年度{data['department']}部门整体支出绩效自评表",
+        widths=[12, 22, 30, 22, 36, 11],
+        tables=[Table(rows), Table([header, *task_rows], header_rows=1), Table(narratives)],
+        preamble=[data["attachment_label"]] if data.get("attachment_label") else [],
+        preamble_field="attachment_label",
+        subtitle_right="单位：万元",
+        meta={"department": data["department"], "year": data["year"]},
+    )
+
+
+def department_evaluation_from_sheet(sheet: ReadSheet) -> dict:
+    form = _form_fields(sheet, {"form"})
+    tasks = _grouped_rows(
+        sheet,
+        "task",
+        lambda row: {
+            "name": row.get("task.name"),
+            "expected": row.get("task.expected"),
+            "completion": row.get("task.completion"),
+            "amount": _amount_text(row.get("task.amount", None)),
+            "indicators": [],
+        },
+        lambda row: {"name": row.get("name"), "completion": row.get("completion")},
+    )
+    return {
+        "kind": FormKind.SELF_EVALUATION.value,
+        "attachment_label": _form_fields(sheet, {"preamble"}).get("attachment_label", ""),
+        "funds": {name: _amount_text(value) for name, value in _form_fields(sheet, {"funds"}).items()},
+        **{field: form.get(field, "") for field in NARRATIVE_FIELDS},
+        "tasks": tasks,
+    }
+
+
+# --- §2.5 项目支出绩效自评表 -------------------------------------------------------------------
+
+
+def project_evaluation_layout(data: dict) -> Layout:
+    funds = {name: Decimal(value) for name, value in data["funds"].items()}
+    weight = Decimal(data["budget_weight"])
+    totals = {
+        column: sum((funds[f"{column}_{source}"] for source, _ in FUND_SOURCES), ZERO)
+        for column, _ in FUND_COLUMNS
+    }
+    rate = percent(totals["executed"], totals["annual"])
+    budget_score = None if rate is None else round_money(min(rate, HUNDRED) / HUNDRED * weight)
+    rows = [
+        Row([label("项目名称"), Cell(data["project_name"], colspan=8, field="project_name")], marker="form"),
+        Row(
+            [
+                label("主管部门"),
+                Cell(data["competent_department"], colspan=3, field="competent_department"),
+                label("实施单位"),
+                Cell(data["implementing_unit"], colspan=4, field="implementing_unit"),
+            ],
+            marker="form",
+        ),
+        Row(
+            [
+                label("项目资金（万元）", rowspan=5),
+                label("", colspan=2),
+                *[label(text) for _, text in FUND_COLUMNS],
+                label("分值"),
+                label("执行率"),
+                label("得分"),
+            ]
+        ),
+        Row(
+            [
+                label("年度资金总额", colspan=2, align="left"),
+                *[Cell(totals[column], style=Style.AMOUNT) for column, _ in FUND_COLUMNS],
+                Cell(weight, style=Style.NUMBER, field="budget_weight"),
+                Cell(rate, style=Style.PERCENT),
+                Cell(budget_score, style=Style.NUMBER),
+            ],
+            marker="form",
+        ),
+    ]
+    for source, text in FUND_SOURCES:
+        rows.append(
+            Row(
+                [
+                    label(text, colspan=2, align="left"),
+                    *[
+                        Cell(funds[f"{column}_{source}"], style=Style.AMOUNT, field=f"{column}_{source}")
+                        for column, _ in FUND_COLUMNS
+                    ],
+                    label("—"),
+                    label("—"),
+                    label("—"),
+                ],
+                marker="funds",
+            )
+        )
+    rows += [
+        Row(
+            [label("年度总体目标", rowspan=2), label("预期目标", colspan=4), label("实际完成情况", colspan=4)]
+        ),
+        Row(
+            [
+                Cell(data["expected_goal"], colspan=4, style=Style.RICH, field="expected_goal"),
+                Cell(data["actual_completion"], colspan=4, style=Style.RICH, field="actual_completion"),
+            ],
+            marker="form",
+        ),
+    ]
+    indicators = data["indicators"]
+    level1_weights: dict[str, Decimal] = {}
+    for item in indicators:
+        level1_weights[item["level1"]] = level1_weights.get(item["level1"], ZERO) + Decimal(item["weight"])
+    header = Row(
+        [
+            label(t)
+            for t in (
+                "绩效指标",
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "实际完成值",
+                "分值",
+                "得分",
+                "偏差原因分析及改进措施",
+            )
+        ]
+    )
+    indicator_rows = indicator_tree_rows(
+        scheme_tree(FormKind.PROJECT_SELF_EVALUATION, data["year"]),
+        indicators,
+        leading=[label("", joined=True)],
+        marker="indicator",
+        level1_text=lambda name: (
+            f"{name}（{level1_weights[name]:.0f}分）" if name in level1_weights else name
+        ),
+        cells=lambda item: [
+            Cell(item["name"] if item else "", field="name"),
+            Cell(item["annual_value"] if item else "", field="annual_value"),
+            Cell(item["actual_value"] if item else "", field="actual_value"),
+            Cell(item["weight"] if item else "", style=Style.NUMBER, field="weight"),
+            Cell(item["score"] if item else "", style=Style.NUMBER, field="score"),
+            Cell(item["deviation_reason"] if item else "", style=Style.RICH, field="deviation_reason"),
+        ],
+    )
+    scores = [
+        budget_score,
+        *(None if item["score"] is None else Decimal(item["score"]) for item in indicators),
+    ]
+    total = None if any(s is None for s in scores) else round_money(sum(scores, ZERO))
+    total_weight = weight + sum(level1_weights.values(), ZERO)
+    indicator_rows.append(
+        Row(
+            [
+                label("总分", colspan=7),
+                Cell(total_weight, style=Style.NUMBER),
+                Cell(total, style=Style.NUMBER),
+                label(f"自评等级：{grade_for(total) or '未评定'}", align="left"),
+            ]
+        )
+    )
+    return Layout(
+        kind=FormKind.PROJECT_SELF_EVALUATION,
+        kind_label=FormKind.PROJECT_SELF_EVALUATION.label,
+        title="项目支出绩效自评表",
+        widths=[9, 11, 13, 26, 16, 16, 8, 8, 26],
+        tables=[Table(rows), Table([header, *indicator_rows], header_rows=1)],
+        subtitle_left=f"（{data['year']}年度）",
+        subtitle_right="单位：万元",
+        meta={"department": data["department"], "year": data["year"], "project": data["project_name"]},
+    )
+
+
+def project_evaluation_from_sheet(sheet: ReadSheet) -> dict:
+    form = _form_fields(sheet, {"form"})
+    indicators = _indicators(
+        sheet, "name", "annual_value", "actual_value", "weight", "score", "deviation_reason"
+    )
+    for item in indicators:
+        item["weight"] = _amount_text(item["weight"])
+        item["score"] = None if item["score"] in ("", None) else _amount_text(item["score"])
+    return {
+        "kind": FormKind.PROJECT_SELF_EVALUATION.value,
+        "project_name": form.get("project_name", ""),
+        "competent_department": form.get("competent_department", ""),
+        "implementing_unit": form.get("implementing_unit", ""),
+        "budget_weight": _amount_text(form.get("budget_weight")),
+        "funds": {name: _amount_text(value) for name, value in _form_fields(sheet, {"funds"}).items()},
+        "expected_goal": form.get("expected_goal", ""),
+        "actual_completion": form.get("actual_completion", ""),
+        "indicators": indicators,
+    }
