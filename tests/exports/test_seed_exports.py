@@ -185,7 +185,7 @@ def test_export_import_export_is_identical(prefix, kind, name, year):
 
 
 def test_an_offline_edit_is_read_back():
-    content, sheet = workbook("declaration", TIANHE, 2025)
+    _content, sheet = workbook("declaration", TIANHE, 2025)
     target = next(
         c for row in sheet.iter_rows() for c in row if c.value == Decimal("4855.11") or c.value == 4855.11
     )
