@@ -15,7 +15,7 @@ step "ruff"
 step "manage.py check"
 .venv/bin/python manage.py check --fail-level WARNING
 step "manage.py check --deploy (production settings)"
-PERFBUDGET_ENV=production DEBUG=false ALLOWED_HOSTS=perfbudget.example \
+env -u DJANGO_ALLOW_ASYNC_UNSAFE PERFBUDGET_ENV=production DEBUG=false ALLOWED_HOSTS=perfbudget.example \
     SECRET_KEY="ci-$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 60)" \
     .venv/bin/python manage.py check --deploy --fail-level WARNING
 
