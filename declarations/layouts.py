@@ -139,7 +139,7 @@ def declaration_layout(data: dict) -> Layout:
     )
 
 
-def _indicators(sheet: ReadSheet, *fields: str) -> list[dict]:
+def sheet_indicators(sheet: ReadSheet, *fields: str) -> list[dict]:
     result = []
     for row in sheet.rows:
         if row.kind != "indicator":
@@ -155,7 +155,7 @@ def _indicators(sheet: ReadSheet, *fields: str) -> list[dict]:
     return result
 
 
-def _form_fields(sheet: ReadSheet, kinds: set[str]) -> dict:
+def sheet_form_fields(sheet: ReadSheet, kinds: set[str]) -> dict:
     values = {}
     for row in sheet.rows:
         if row.kind in kinds:
@@ -163,33 +163,33 @@ def _form_fields(sheet: ReadSheet, kinds: set[str]) -> dict:
     return values
 
 
-def _amount_text(value) -> str:
+def sheet_amount_text(value) -> str:
     return f"{(value if value is not None else ZERO):.2f}"
 
 
 def declaration_from_sheet(sheet: ReadSheet) -> dict:
-    budget = {name: _amount_text(value) for name, value in _form_fields(sheet, {"budget"}).items()}
-    form = _form_fields(sheet, {"form"})
+    budget = {name: sheet_amount_text(value) for name, value in sheet_form_fields(sheet, {"budget"}).items()}
+    form = sheet_form_fields(sheet, {"form"})
     tasks = [
         {
             "name": row.get("name"),
             "content": row.get("content"),
-            "amount": _amount_text(row.get("amount", None)),
+            "amount": sheet_amount_text(row.get("amount", None)),
             "expected_goal": row.get("expected_goal"),
         }
         for row in sheet.rows
         if row.kind == "task" and any(field.value not in ("", None) for field in row.fields.values())
     ]
-    printed = _form_fields(sheet, {"name"}).get("department_label", "")
+    printed = sheet_form_fields(sheet, {"name"}).get("department_label", "")
     return {
         "kind": FormKind.DECLARATION.value,
         "department_label": "" if printed == sheet.meta.get("department") else printed,
-        "disclosure_label": _form_fields(sheet, {"preamble"}).get("disclosure_label", ""),
+        "disclosure_label": sheet_form_fields(sheet, {"preamble"}).get("disclosure_label", ""),
         "budget": budget,
         "overall_goal": form.get("overall_goal", ""),
         "other_tasks": form.get("other_tasks", ""),
         "tasks": tasks,
-        "indicators": _indicators(sheet, "name", "period_value", "annual_value"),
+        "indicators": sheet_indicators(sheet, "name", "period_value", "annual_value"),
     }
 
 
@@ -326,7 +326,7 @@ def target_table_layout(data: dict) -> Layout:
     )
 
 
-def _grouped_rows(sheet: ReadSheet, marker: str, parent, child) -> list[dict]:
+def sheet_grouped_rows(sheet: ReadSheet, marker: str, parent, child) -> list[dict]:
     """Rows of ``marker`` grouped by the merged parent cell they share (a task and its indicators)."""
     groups: list[dict] = []
     last_origin = None
@@ -343,8 +343,8 @@ def _grouped_rows(sheet: ReadSheet, marker: str, parent, child) -> list[dict]:
     return [group for group in groups if group["name"] or group["indicators"]]
 
 
-def _grouped_tasks(sheet: ReadSheet, marker: str) -> list[dict]:
-    return _grouped_rows(
+def sheet_grouped_tasks(sheet: ReadSheet, marker: str) -> list[dict]:
+    return sheet_grouped_rows(
         sheet,
         marker,
         lambda row: {
@@ -358,10 +358,10 @@ def _grouped_tasks(sheet: ReadSheet, marker: str) -> list[dict]:
 
 
 def target_table_from_sheet(sheet: ReadSheet) -> dict:
-    form = _form_fields(sheet, {"form"})
+    form = sheet_form_fields(sheet, {"form"})
     blocks = {}
     for period in ("annual", "three_year"):
-        block = _form_fields(sheet, {f"block-{period}"})
+        block = sheet_form_fields(sheet, {f"block-{period}"})
         blocks[period] = {
             "goal": block.get("goal", ""),
             "budget_completion_rate": block.get("budget_completion_line", "").removeprefix(RATE_LINE),
@@ -370,12 +370,14 @@ def target_table_from_sheet(sheet: ReadSheet) -> dict:
                 for row in sheet.rows
                 if row.kind == f"key-{period}" and (row.get("name") or row.get("value"))
             ],
-            "tasks": _grouped_tasks(sheet, f"task-{period}"),
+            "tasks": sheet_grouped_tasks(sheet, f"task-{period}"),
         }
     return {
         "kind": FormKind.TARGET_TABLE.value,
         "duties": form.get("duties", ""),
-        "income": {name: _amount_text(value) for name, value in _form_fields(sheet, {"income"}).items()},
+        "income": {
+            name: sheet_amount_text(value) for name, value in sheet_form_fields(sheet, {"income"}).items()
+        },
         "blocks": blocks,
         "other_notes": form.get("other_notes", ""),
         "remark": form.get("remark", ""),
@@ -493,7 +495,7 @@ def projects_from_sheet(sheet: ReadSheet) -> dict:
                     "name": row.get("name"),
                     "unit": unit,
                     **{
-                        f: _amount_text(row.get(f, None))
+                        f: sheet_amount_text(row.get(f, None))
                         for f in ("fiscal_appropriation", "special_account", "other_funds")
                     },
                     "goal": row.get("goal"),

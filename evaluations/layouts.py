@@ -6,7 +6,13 @@ from core.exports.layout import Cell, Layout, Row, Style, Table, indicator_tree_
 from core.exports.xlsx import ReadSheet
 from core.models import FormKind
 from core.money import HUNDRED, ZERO, percent, round_money
-from declarations.layouts import _amount_text, _form_fields, _grouped_rows, _indicators, scheme_tree
+from declarations.layouts import (
+    scheme_tree,
+    sheet_amount_text,
+    sheet_form_fields,
+    sheet_grouped_rows,
+    sheet_indicators,
+)
 from evaluations.models import FUND_COLUMNS, FUND_SOURCES, grade_for
 from evaluations.services import NARRATIVE_FIELDS
 
@@ -126,23 +132,25 @@ def department_evaluation_layout(data: dict) -> Layout:
 
 
 def department_evaluation_from_sheet(sheet: ReadSheet) -> dict:
-    form = _form_fields(sheet, {"form"})
-    tasks = _grouped_rows(
+    form = sheet_form_fields(sheet, {"form"})
+    tasks = sheet_grouped_rows(
         sheet,
         "task",
         lambda row: {
             "name": row.get("task.name"),
             "expected": row.get("task.expected"),
             "completion": row.get("task.completion"),
-            "amount": _amount_text(row.get("task.amount", None)),
+            "amount": sheet_amount_text(row.get("task.amount", None)),
             "indicators": [],
         },
         lambda row: {"name": row.get("name"), "completion": row.get("completion")},
     )
     return {
         "kind": FormKind.SELF_EVALUATION.value,
-        "attachment_label": _form_fields(sheet, {"preamble"}).get("attachment_label", ""),
-        "funds": {name: _amount_text(value) for name, value in _form_fields(sheet, {"funds"}).items()},
+        "attachment_label": sheet_form_fields(sheet, {"preamble"}).get("attachment_label", ""),
+        "funds": {
+            name: sheet_amount_text(value) for name, value in sheet_form_fields(sheet, {"funds"}).items()
+        },
         **{field: form.get(field, "") for field in NARRATIVE_FIELDS},
         "tasks": tasks,
     }
@@ -286,20 +294,22 @@ def project_evaluation_layout(data: dict) -> Layout:
 
 
 def project_evaluation_from_sheet(sheet: ReadSheet) -> dict:
-    form = _form_fields(sheet, {"form"})
-    indicators = _indicators(
+    form = sheet_form_fields(sheet, {"form"})
+    indicators = sheet_indicators(
         sheet, "name", "annual_value", "actual_value", "weight", "score", "deviation_reason"
     )
     for item in indicators:
-        item["weight"] = _amount_text(item["weight"])
-        item["score"] = None if item["score"] in ("", None) else _amount_text(item["score"])
+        item["weight"] = sheet_amount_text(item["weight"])
+        item["score"] = None if item["score"] in ("", None) else sheet_amount_text(item["score"])
     return {
         "kind": FormKind.PROJECT_SELF_EVALUATION.value,
         "project_name": form.get("project_name", ""),
         "competent_department": form.get("competent_department", ""),
         "implementing_unit": form.get("implementing_unit", ""),
-        "budget_weight": _amount_text(form.get("budget_weight")),
-        "funds": {name: _amount_text(value) for name, value in _form_fields(sheet, {"funds"}).items()},
+        "budget_weight": sheet_amount_text(form.get("budget_weight")),
+        "funds": {
+            name: sheet_amount_text(value) for name, value in sheet_form_fields(sheet, {"funds"}).items()
+        },
         "expected_goal": form.get("expected_goal", ""),
         "actual_completion": form.get("actual_completion", ""),
         "indicators": indicators,
