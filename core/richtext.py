@@ -17,23 +17,31 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def clean_rich_text(text: str) -> str:
-    """Sanitise ``text`` keeping only ``<p>`` and ``<br>``; plain text without markup is left as it is."""
+    """Sanitise ``text`` into its one stored form: a ``<p>`` per paragraph, nothing else.
+
+    Plain text typed in a textarea (a paragraph per line) and the ``<p>`` markup of the published
+    forms end up the same, so a form typed in the browser equals the same form loaded from a seed.
+    """
     if not text:
         return ""
-    if "<" not in text and "&" not in text:
-        return text
-    return nh3.clean(text, tags=ALLOWED_TAGS, attributes={}, strip_comments=True)
+    if "<" in text or "&" in text:
+        text = nh3.clean(text, tags=ALLOWED_TAGS, attributes={}, strip_comments=True)
+    return "".join(
+        f"<p>{html.escape(paragraph, quote=False)}</p>" for paragraph in rich_text_paragraphs(text)
+    )
 
 
 def rich_text_paragraphs(text: str) -> list[str]:
-    """The plain-text paragraphs of a rich text (for XLSX cells and comparisons)."""
+    """The plain-text paragraphs of a rich text (for XLSX cells, comparisons and textareas).
+
+    Paragraphs end at ``</p>``, ``<br>`` and at line breaks (a textarea's lines are its paragraphs).
+    """
     if not text:
         return []
-    if "<" not in text:
-        return [line for line in (part.strip() for part in text.split("\n")) if line]
-    pieces = _BLOCK_BREAK.split(text)
-    paragraphs = (html.unescape(_TAG.sub("", piece)).strip() for piece in pieces)
-    return [paragraph for paragraph in paragraphs if paragraph]
+    pieces = [text]
+    if "<" in text or "&" in text:
+        pieces = [html.unescape(_TAG.sub("", piece)) for piece in _BLOCK_BREAK.split(text)]
+    return [line.strip() for piece in pieces for line in piece.split("\n") if line.strip()]
 
 
 def rich_text_plain(text: str) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 
 from core.audit import audit_record, diff_fields
 from core.models import AuditEntry, Department, FormBase
@@ -51,6 +52,20 @@ def sanitize_fields(values: dict, rich_fields: Iterable[str]) -> dict:
     return {key: clean_rich_text(value) if key in rich_fields else value for key, value in values.items()}
 
 
+class EditConflict(ValidationError):
+    """Somebody saved the form after the editor loaded it: the editor's save is refused, not merged."""
+
+    def __init__(self, form: FormBase, expected_version: int):
+        self.form = form
+        who = form.updated_by.display_name if form.updated_by else "其他用户"
+        when = timezone.localtime(form.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+        super().__init__(
+            f"未保存：{who}已于{when}保存了此表（第{form.version}版），您打开的是第{expected_version}版。"
+            "您的输入仍在本页，请核对对方的修改后重新保存。",
+            code="conflict",
+        )
+
+
 def form_upsert(
     model: type[FormBase],
     *,
@@ -60,11 +75,13 @@ def form_upsert(
     values: dict,
     user=None,
     message: str = "",
+    expected_version: int | None = None,
 ) -> tuple[FormBase, bool]:
     """Create or update the form identified by department, year (and ``identity``) with ``values``.
 
     Must run inside a transaction: the existing row is locked so two writers cannot interleave.
-    A submitted or approved form is read-only; updating it raises ValidationError.
+    A submitted or approved form is read-only; updating it raises ValidationError. With
+    ``expected_version`` (the version an editor loaded) a form saved meanwhile raises EditConflict.
     """
     lookup = {"department": department, "year": year, **(identity or {})}
     form = model.objects.select_for_update().filter(**lookup).first()
@@ -75,6 +92,8 @@ def form_upsert(
     else:
         if not form.is_editable:
             raise ValidationError(f"“{form}”状态为{form.get_status_display()}，不能修改。")
+        if expected_version is not None and form.version != expected_version:
+            raise EditConflict(form, expected_version)
         before = model.objects.get(pk=form.pk)
     for name, value in values.items():
         setattr(form, name, value)
@@ -118,10 +137,17 @@ def rows_replace(
     objects = []
     errors = []
     rich_fields = set(rich_fields)
+    # Related rows passed as instances were fetched by the caller (a scheme's categories): checking
+    # that each still exists would cost a query per row.
+    resolved = {
+        field.name
+        for field in model._meta.concrete_fields
+        if field.is_relation and any(isinstance(values.get(field.name), models.Model) for values in rows)
+    }
     for number, values in enumerate(rows, start=1):
         row = model(**{parent_field: parent, "position": number, **sanitize_fields(values, rich_fields)})
         try:
-            row.full_clean(exclude=[parent_field], validate_unique=False)
+            row.full_clean(exclude=[parent_field, *resolved], validate_unique=False)
         except ValidationError as error:
             errors.extend(_labelled(error, model, f"{label}第{number}行").messages)
         objects.append(row)

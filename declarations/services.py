@@ -36,7 +36,13 @@ def _amounts(data: dict, fields, model) -> dict:
 
 @transaction.atomic
 def declaration_replace(
-    *, department: Department, year: int, data: dict, user=None, message: str = ""
+    *,
+    department: Department,
+    year: int,
+    data: dict,
+    user=None,
+    message: str = "",
+    expected_version: int | None = None,
 ) -> Declaration:
     """Create or overwrite the 部门整体预算绩效目标申报表 of ``department`` and ``year`` from ``data``.
 
@@ -53,7 +59,13 @@ def declaration_replace(
         DECLARATION_RICH,
     )
     declaration, _ = form_upsert(
-        Declaration, department=department, year=year, values=values, user=user, message=message
+        Declaration,
+        department=department,
+        year=year,
+        values=values,
+        user=user,
+        message=message,
+        expected_version=expected_version,
     )
     tasks = [
         {
@@ -96,7 +108,13 @@ def declaration_replace(
 
 @transaction.atomic
 def target_table_replace(
-    *, department: Department, year: int, data: dict, user=None, message: str = ""
+    *,
+    department: Department,
+    year: int,
+    data: dict,
+    user=None,
+    message: str = "",
+    expected_version: int | None = None,
 ) -> TargetTable:
     """Create or overwrite the 部门整体绩效目标表 (本年 and 三年期 blocks) from ``data``."""
     values = {
@@ -107,7 +125,13 @@ def target_table_replace(
         **_amounts(data.get("income", {}), TARGET_TABLE_INCOMES, TargetTable),
     }
     table, _ = form_upsert(
-        TargetTable, department=department, year=year, values=values, user=user, message=message
+        TargetTable,
+        department=department,
+        year=year,
+        values=values,
+        user=user,
+        message=message,
+        expected_version=expected_version,
     )
     blocks = data.get("blocks", {})
     unknown = set(blocks) - set(TargetBlock.Period.values)
@@ -170,11 +194,14 @@ def project_replace(
     position: int | None = None,
     user=None,
     message: str = "",
+    expected_version: int | None = None,
+    instance: Project | None = None,
 ) -> tuple[Project, list[str]]:
     """Create or overwrite one project's targets; returns the project and the parser's warnings.
 
     Indicators come either structured (``indicators``: level1, level2, name, values) or as the
     serialized cell of seed 003 (``indicator_text``), which is parsed with ``indicators.serialized``.
+    The project is found by ``instance`` when given (an entry page, which may rename it), else by name.
     """
     name = (data.get("name") or "").strip()
     if not name:
@@ -189,14 +216,17 @@ def project_replace(
     )
     if position is not None:
         values["position"] = position
+    # An entry page edits one project by its id, so the project can be renamed.
+    identity = {"pk": instance.pk} if instance is not None else {"name": name}
     project, _ = form_upsert(
         Project,
         department=department,
         year=year,
-        identity={"name": name},
-        values=values,
+        identity=identity,
+        values={**values, "name": name},
         user=user,
         message=message,
+        expected_version=expected_version,
     )
     index = CategoryIndex.for_scheme(Scheme.objects.for_form(FormKind.PROJECTS, year))
     warnings: list[str] = []

@@ -30,7 +30,13 @@ NARRATIVE_FIELDS = (
 
 @transaction.atomic
 def department_evaluation_replace(
-    *, department: Department, year: int, data: dict, user=None, message: str = ""
+    *,
+    department: Department,
+    year: int,
+    data: dict,
+    user=None,
+    message: str = "",
+    expected_version: int | None = None,
 ) -> DepartmentEvaluation:
     """Create or overwrite the 部门整体支出绩效自评表 from ``data`` (shape of seed 004's fixture)."""
     funds = data.get("funds", {})
@@ -48,7 +54,13 @@ def department_evaluation_replace(
         NARRATIVE_FIELDS,
     )
     evaluation, _ = form_upsert(
-        DepartmentEvaluation, department=department, year=year, values=values, user=user, message=message
+        DepartmentEvaluation,
+        department=department,
+        year=year,
+        values=values,
+        user=user,
+        message=message,
+        expected_version=expected_version,
     )
     tasks_data = data.get("tasks", [])
     tasks = rows_replace(
@@ -84,7 +96,14 @@ def department_evaluation_replace(
 
 @transaction.atomic
 def project_evaluation_replace(
-    *, department: Department, year: int, data: dict, user=None, message: str = ""
+    *,
+    department: Department,
+    year: int,
+    data: dict,
+    user=None,
+    message: str = "",
+    expected_version: int | None = None,
+    instance: ProjectEvaluation | None = None,
 ) -> ProjectEvaluation:
     """Create or overwrite one 项目支出绩效自评表 from ``data``.
 
@@ -115,10 +134,11 @@ def project_evaluation_replace(
         ProjectEvaluation,
         department=department,
         year=year,
-        identity={"project_name": name},
-        values=sanitize_fields(values, {"expected_goal", "actual_completion"}),
+        identity={"pk": instance.pk} if instance is not None else {"project_name": name},
+        values=sanitize_fields({**values, "project_name": name}, {"expected_goal", "actual_completion"}),
         user=user,
         message=message,
+        expected_version=expected_version,
     )
     index = CategoryIndex.for_scheme(Scheme.objects.for_form(FormKind.PROJECT_SELF_EVALUATION, year))
     rows = []
