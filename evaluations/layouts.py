@@ -274,7 +274,7 @@ def project_evaluation_layout(data: dict) -> Layout:
     indicator_rows.append(
         Row(
             [
-                label("总分", colspan=7),
+                label("总分", colspan=6),
                 Cell(total_weight, style=Style.NUMBER),
                 Cell(total, style=Style.NUMBER),
                 label(f"自评等级：{grade_for(total) or '未评定'}", align="left"),
