@@ -228,3 +228,78 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+
+class FrozenExportQuerySet(models.QuerySet):
+    def current(self):
+        """The files served today; superseded ones stay as the record of earlier approvals."""
+        return self.filter(superseded_at__isnull=True)
+
+    def for_form(self, *, kind: str, department: Department, year: int, project: str = ""):
+        return self.filter(kind=kind, department=department, year=year, project=project)
+
+
+class FrozenExport(models.Model):
+    """The PDF or XLSX of an approved form, rendered once at approval and served unchanged ever after.
+
+    domain.md §6: the published copy is the legal record, so a later change to the data (or to the
+    layout code, fonts or libraries) must not change what is downloaded. ``sha256`` is checked every
+    time the bytes are served. A form approved again after a return or an adjustment gets new files;
+    the old ones are kept, marked superseded, so one key has at most one current file per format.
+    """
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX"
+
+    kind = models.CharField("表格类型", max_length=32, choices=FormKind)
+    department = models.ForeignKey(
+        Department, models.PROTECT, related_name="frozen_exports", verbose_name="部门"
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+    project = models.CharField(
+        "项目名称", max_length=200, blank=True, default="", help_text="仅项目支出绩效自评表填写。"
+    )
+    format = models.CharField("格式", max_length=8, choices=Format)
+    filename = models.CharField("文件名", max_length=300)
+    content = models.BinaryField("文件内容")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("字节数")
+    form_version = models.PositiveIntegerField(
+        "冻结时版本号", help_text="冻结时表的版本号；项目支出绩效目标表为各项目版本号之和。"
+    )
+    created_at = models.DateTimeField("冻结时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="冻结人",
+    )
+    superseded_at = models.DateTimeField(
+        "被替代时间", null=True, blank=True, help_text="重新审核通过后，旧文件保留备查，不再提供下载。"
+    )
+
+    objects = FrozenExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "已冻结导出文件"
+        verbose_name_plural = "已冻结导出文件"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "department", "year", "project", "format"],
+                condition=Q(superseded_at__isnull=True),
+                name="core_frozenexport_one_current_per_form_format",
+                violation_error_message="该表已有同一格式的冻结文件。",
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=["pdf", "xlsx"]),
+                name="core_frozenexport_format_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        project = f"（{self.project}）" if self.project else ""
+        return f"{self.department}{self.year}年{self.get_kind_display()}{project} {self.get_format_display()}"
