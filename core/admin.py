@@ -1,9 +1,34 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
+from django.utils.timezone import localtime
 
 from core.audit import audit_record
-from core.models import AuditEntry, Department, District, User
+from core.exports.frozen import (
+    FormKey,
+    FrozenExportCorrupted,
+    export_for_download,
+    form_approve_and_freeze,
+    form_key,
+    frozen_content,
+    frozen_status,
+)
+from core.exports.registry import EXPORTERS
+from core.models import AuditEntry, Department, District, FormKind, FrozenExport, User
+
+
+def attachment(filename: str, content_type: str, content: bytes) -> HttpResponse:
+    """A download response; ``content_disposition_header`` writes ``filename*=UTF-8''…`` for Chinese."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Length"] = str(len(content))
+    return response
 
 
 @admin.register(District)
@@ -66,6 +91,109 @@ class FormAdmin(admin.ModelAdmin):
     search_fields = ["department__name"]
     readonly_fields = ["version", "created_at", "updated_at", "updated_by"]
     save_on_top = True
+    actions = ["approve_and_freeze"]
+
+    # --- downloads in the official layout: the frozen file of an approved form, else a live one ---
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/download/<str:format>/",
+                self.admin_site.admin_view(self.download_view),
+                name=f"{opts.app_label}_{opts.model_name}_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, object_id, format):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or format not in EXPORTERS or not self.has_view_or_change_permission(request, obj):
+            raise Http404("没有找到该表。")
+        key = form_key(obj)
+        try:
+            served = export_for_download(key.kind, format, key.department, key.year, key.project or None)
+        except FrozenExportCorrupted as error:
+            self.message_user(request, str(error), messages.ERROR)
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            )
+        except LookupError as error:
+            raise Http404(str(error)) from None
+        return attachment(*served)
+
+    def _download_links(self, obj):
+        opts = self.model._meta
+        return format_html_join(
+            " | ",
+            '<a href="{}">下载 {}</a>',
+            (
+                (reverse(f"admin:{opts.app_label}_{opts.model_name}_download", args=[obj.pk, format]), label)
+                for format, label in FrozenExport.Format.choices
+            ),
+        )
+
+    @admin.display(description="导出")
+    def export_links(self, obj):
+        return self._download_links(obj)
+
+    @admin.display(description="官方版式文件")
+    def export_files(self, obj):
+        key = form_key(obj)
+        frozen = frozen_status(key)
+        scope = "（本部门本年度全部项目）" if key.kind == FormKind.PROJECTS else ""
+        if not frozen:
+            note = "尚未冻结：下载时按当前数据生成。"
+        else:
+            note = format_html_join(
+                "",
+                "<br>{} 已于{}冻结，SHA-256 {}，{}字节",
+                (
+                    (
+                        f.get_format_display(),
+                        f"{localtime(f.created_at):%Y-%m-%d %H:%M}",
+                        f.sha256,
+                        f"{f.size:,}",
+                    )
+                    for f in frozen.values()
+                ),
+            )
+        return format_html("{}{}：{}<br>{}", key.kind.label, scope, self._download_links(obj), note)
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "export_links"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "export_files"] if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self.fieldsets:  # declared fieldsets leave read-only extras out
+            return [*fieldsets, ("导出文件", {"fields": ["export_files"]})]
+        return fieldsets
+
+    @admin.action(description="标记为已审核并冻结导出文件", permissions=["change"])
+    def approve_and_freeze(self, request, queryset):
+        approved, files, waiting = 0, 0, set()
+        for obj in queryset.select_related("department"):
+            try:
+                frozen = form_approve_and_freeze(obj, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"“{obj}”未能审核：{'；'.join(error.messages)}", messages.ERROR)
+                continue
+            approved += 1
+            files += len(frozen)
+            key = form_key(obj)
+            if not frozen and key.kind == FormKind.PROJECTS:
+                waiting.add(key)
+        if approved:
+            self.message_user(
+                request, f"已将{approved}张表标记为已审核，已冻结的导出文件共{files}个。", messages.SUCCESS
+            )
+        for key in sorted(waiting, key=lambda k: (k.department.name, k.year)):
+            self.message_user(request, _waiting_message(key), messages.WARNING)
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
@@ -104,6 +232,88 @@ class FormAdmin(admin.ModelAdmin):
                 },
                 message="管理后台",
             )
+
+
+def _waiting_message(key: FormKey) -> str:
+    return f"{key.department.name}{key.year}年{key.kind.label}尚有项目未审核，全部审核后再冻结导出文件。"
+
+
+@admin.register(FrozenExport)
+class FrozenExportAdmin(admin.ModelAdmin):
+    """The stored files of approved forms: read-only; superseded files stay downloadable for the record."""
+
+    list_display = [
+        "__str__",
+        "kind",
+        "department",
+        "year",
+        "project",
+        "format",
+        "size",
+        "created_at",
+        "current",
+    ]
+    list_filter = ["kind", "format", "year", "department", ("superseded_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["department", "created_by"]
+    search_fields = ["department__name", "project", "sha256", "filename"]
+    fields = [
+        "kind",
+        "department",
+        "year",
+        "project",
+        "format",
+        "filename",
+        "sha256",
+        "size",
+        "form_version",
+        "created_at",
+        "created_by",
+        "superseded_at",
+        "download",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="现行文件", boolean=True)
+    def current(self, obj):
+        return obj.superseded_at is None
+
+    @admin.display(description="下载")
+    def download(self, obj):
+        url = reverse("admin:core_frozenexport_download", args=[obj.pk])
+        return format_html('<a href="{}">下载 {}</a>', url, obj.filename)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="core_frozenexport_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, object_id):
+        frozen = self.get_object(request, unquote(object_id))
+        if frozen is None or not self.has_view_permission(request, frozen):
+            raise Http404("没有找到该文件。")
+        try:
+            content = frozen_content(frozen)
+        except FrozenExportCorrupted as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:core_frozenexport_change", args=[frozen.pk]))
+        return attachment(frozen.filename, EXPORTERS[frozen.format].content_type, content)
 
 
 class SecondLevelChoicesMixin:
