@@ -1,0 +1,99 @@
+"""One ZIP with every form of a department and year, for filing: approved forms as their frozen files."""
+
+import hashlib
+import io
+import zipfile
+from datetime import datetime
+
+from django.apps import apps
+from django.utils import timezone
+
+from core.exports.frozen import FORM_SOURCES, FormKey, approval_summary, form_sources, served_export
+from core.models import Department, FormKind, FrozenExport
+
+MANIFEST_NAME = "清单.txt"
+# Characters that a ZIP reader or a file system would take for a path or refuse.
+UNSAFE = str.maketrans({char: "_" for char in '/\\:*?"<>|'})
+
+
+def department_year_keys(department: Department, year: int) -> list[FormKey]:
+    """Every form of the department and year, in the order of domain.md §2; missing ones are left out.
+
+    A project self-evaluation is one file per project, ordered by project name. A form with frozen
+    files counts even if its rows are gone, so that the approved record is never silently dropped.
+    """
+    frozen = set(
+        FrozenExport.objects.current().filter(department=department, year=year).values_list("kind", "project")
+    )
+    frozen_kinds = {kind for kind, _project in frozen}
+    frozen_projects = {project for kind, project in frozen if kind == FormKind.PROJECT_SELF_EVALUATION}
+    keys = []
+    for kind, source in FORM_SOURCES.items():
+        if source.project_field:
+            names = set(
+                apps.get_model(source.model)
+                ._default_manager.filter(department=department, year=year)
+                .values_list(source.project_field, flat=True)
+            )
+            keys += [FormKey(kind, department, year, name) for name in sorted(names | frozen_projects)]
+        elif kind in frozen_kinds or form_sources(FormKey(kind, department, year)).exists():
+            keys.append(FormKey(kind, department, year))
+    return keys
+
+
+def _entry(name: str, content: bytes, when: datetime) -> tuple[zipfile.ZipInfo, bytes]:
+    info = zipfile.ZipInfo(name.translate(UNSAFE), date_time=when.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info, content
+
+
+def department_year_zip(
+    department: Department, year: int, formats: tuple[str, ...] = ("pdf", "xlsx")
+) -> tuple[str, bytes]:
+    """``(filename, bytes)`` of a ZIP holding every form of the department and year in ``formats``.
+
+    Each file is what a download gets (``served_export``): the frozen bytes of an approved form, else a
+    rendering of the current data. ``清单.txt`` lists each file with its status and SHA-256. Raises
+    LookupError (message in Chinese) when the department has no form that year.
+    """
+    keys = department_year_keys(department, year)
+    if not keys:
+        raise LookupError(f"{department.name}没有{year}年的任何表格。")
+    now = timezone.localtime()
+    entries, lines = [], []
+    for key in keys:
+        status = approval_summary(key)
+        for format in formats:
+            served = served_export(key.kind, format, department, year, key.project or None)
+            entries.append(_entry(served.filename, served.content, now))
+            if served.frozen is not None:
+                origin = (
+                    f"审核通过时冻结的原件（{timezone.localtime(served.frozen.created_at):%Y-%m-%d %H:%M}）"
+                )
+                digest = served.frozen.sha256
+            else:
+                origin = "按当前数据生成"
+                digest = hashlib.sha256(served.content).hexdigest()
+            lines.append(
+                f"{served.filename.translate(UNSAFE)}\t{status}\t{origin}\t"
+                f"SHA-256 {digest}\t{len(served.content):,}字节"
+            )
+
+    manifest = [
+        f"{department.name}{year}年预算绩效表格",
+        f"打包时间：{now:%Y-%m-%d %H:%M}",
+        f"文件数：{len(entries)}",
+        "",
+        "文件名\t审核状态\t来源\t校验值\t大小",
+        *lines,
+        "",
+        "说明：已审核的表格提供审核通过时冻结的原件，其 SHA-256 与审核时的记录一致；",
+        "其余表格按打包时的数据生成，仅供参考，不是审核通过的正式文本。",
+        "",
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for info, content in entries:
+            archive.writestr(info, content)
+        archive.writestr(*_entry(MANIFEST_NAME, "\r\n".join(manifest).encode("utf-8-sig"), now))
+    return f"{department.name}-{year}-预算绩效表格.zip".translate(UNSAFE), buffer.getvalue()
