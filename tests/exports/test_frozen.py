@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -343,3 +344,11 @@ def test_the_frozen_export_admin_is_read_only_and_downloads_the_stored_file(admi
     response = admin_client.get(reverse("admin:core_frozenexport_download", args=[stored.pk]))
     assert response.content == bytes(stored.content)
     assert "filename*=utf-8''" in response["Content-Disposition"].lower()
+
+
+def test_the_benchmark_times_the_frozen_pdf_and_leaves_the_database_as_it_was():
+    out = io.StringIO()
+    call_command("bench_exports", frozen_only=True, frozen_repeat=3, stdout=out)
+    assert "frozen 000 declaration pdf (fetch + SHA-256 check, 3 runs): median" in out.getvalue()
+    assert not FrozenExport.objects.exists()
+    assert declaration().status == FormStatus.DRAFT
