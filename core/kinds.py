@@ -22,6 +22,12 @@ class KindSpec:
     layout: Callable | None = None
     # from_sheet(ReadSheet) -> data, the inverse of layout through our XLSX
     from_sheet: Callable | None = None
+    # The model of one entry page of this kind (a Project for ``projects``), its record (object ->
+    # data that ``layout`` takes), the service that writes one object's record, and its entry page.
+    model: type | None = None
+    record: Callable | None = None
+    load_one: Callable | None = None
+    editor: type | None = None
 
     @property
     def label(self) -> str:

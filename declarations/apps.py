@@ -10,7 +10,7 @@ class DeclarationsConfig(AppConfig):
     def ready(self) -> None:
         from core.kinds import KindSpec, register
         from core.models import FormKind
-        from declarations import layouts, records, services
+        from declarations import forms, layouts, records, services
         from declarations.models import Declaration, Project, TargetTable
 
         def dump_one(model, to_data):
@@ -32,6 +32,10 @@ class DeclarationsConfig(AppConfig):
                 dump_one(Declaration, records.declaration_data),
                 layout=layouts.declaration_layout,
                 from_sheet=layouts.declaration_from_sheet,
+                model=Declaration,
+                record=records.declaration_data,
+                load_one=services.declaration_replace,
+                editor=forms.DeclarationEditor,
             )
         )
         register(
@@ -42,6 +46,10 @@ class DeclarationsConfig(AppConfig):
                 aliases=("target_table",),
                 layout=layouts.target_table_layout,
                 from_sheet=layouts.target_table_from_sheet,
+                model=TargetTable,
+                record=records.target_table_data,
+                load_one=services.target_table_replace,
+                editor=forms.TargetTableEditor,
             )
         )
         register(
@@ -51,5 +59,9 @@ class DeclarationsConfig(AppConfig):
                 dump_projects,
                 layout=layouts.projects_layout,
                 from_sheet=layouts.projects_from_sheet,
+                model=Project,
+                record=records.project_table_data,
+                load_one=lambda **kwargs: services.project_replace(**kwargs)[0],
+                editor=forms.ProjectEditor,
             )
         )

@@ -100,6 +100,11 @@ def project_data(project: Project) -> dict:
     }
 
 
+def project_table_data(project: Project) -> dict:
+    """One project as data for the 项目支出绩效目标表 layout (a table of one row)."""
+    return {**_header(project, "projects"), "projects": [project_data(project)]}
+
+
 def projects_data(department, year: int) -> dict:
     projects = Project.objects.filter(department=department, year=year).select_related("department__district")
     return {

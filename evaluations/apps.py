@@ -10,7 +10,7 @@ class EvaluationsConfig(AppConfig):
     def ready(self) -> None:
         from core.kinds import KindSpec, register
         from core.models import FormKind
-        from evaluations import layouts, records, services
+        from evaluations import forms, layouts, records, services
         from evaluations.models import DepartmentEvaluation, ProjectEvaluation
 
         def dump_department(department, year):
@@ -46,6 +46,10 @@ class EvaluationsConfig(AppConfig):
                 aliases=("department_evaluation",),
                 layout=layouts.department_evaluation_layout,
                 from_sheet=layouts.department_evaluation_from_sheet,
+                model=DepartmentEvaluation,
+                record=records.department_evaluation_data,
+                load_one=services.department_evaluation_replace,
+                editor=forms.DepartmentEvaluationEditor,
             )
         )
 
@@ -63,5 +67,9 @@ class EvaluationsConfig(AppConfig):
                 dump_projects,
                 layout=layout_one,
                 from_sheet=from_sheet_one,
+                model=ProjectEvaluation,
+                record=records.project_evaluation_data,
+                load_one=services.project_evaluation_replace,
+                editor=forms.ProjectEvaluationEditor,
             )
         )

@@ -1,0 +1,256 @@
+"""The building blocks of every entry page: amount and rich-text fields, repeating rows, the indicator tree.
+
+An entry page is an ``Editor``: a header form for the form's own fields plus named groups of rows. The
+editor turns what was typed into the interchange data of ``fixtures/seeds`` and hands it to the kind's
+``<kind>_replace`` service, so the browser, the seed loader and the XLSX import write through one path.
+
+Repeating rows are plain formsets (not model formsets): a save replaces every row, so the order of the
+rows on the page is the order stored, and the page script only renumbers rows after it adds, removes or
+moves one.
+"""
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from core.models import FormBase
+from core.records import amount_text
+from core.richtext import clean_rich_text, rich_text_plain
+
+ROW_INPUT = "form-control form-control-sm"
+
+
+class AmountField(forms.DecimalField):
+    """万元 with at most two decimals, never negative; accepts “4,855.11”; blank means 0."""
+
+    default_error_messages = {
+        "invalid": "请输入数字（如 4,855.11）。",
+        "min_value": "金额不能为负数。",
+        "max_decimal_places": "金额最多保留两位小数。",
+        "max_digits": "金额位数过多。",
+        "max_whole_digits": "金额位数过多。",
+    }
+
+    def __init__(self, label: str, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(
+            label=label,
+            max_digits=16,
+            decimal_places=2,
+            min_value=Decimal("0"),
+            localize=True,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount", "autocomplete": "off"}),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("，", ",")
+        if value in self.empty_values:
+            return Decimal("0.00")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        # Initial values travel as "4855.11"; show them as typed by a finance officer.
+        if isinstance(value, str | Decimal) and value != "":
+            try:
+                number = Decimal(str(value).replace(",", ""))
+            except ArithmeticError:
+                return value
+            return f"{number:,.2f}"
+        return value
+
+
+class ScoreField(AmountField):
+    """分值 and 得分: like an amount, but blank stays blank (not yet scored)."""
+
+    default_error_messages = {
+        **AmountField.default_error_messages,
+        "min_value": "分值、得分不能为负数。",
+        "max_decimal_places": "分值、得分最多保留两位小数。",
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.strip():
+            return None
+        return super().to_python(value)
+
+
+class RichTextField(forms.CharField):
+    """Long text kept as paragraphs: one line typed is one ``<p>``; any other markup is dropped."""
+
+    def __init__(self, label: str, *, rows: int = 3, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(label=label, strip=True, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+    def clean(self, value):
+        return clean_rich_text(super().clean(value))
+
+
+def text_field(label: str, *, required: bool = True, max_length: int = 300, rows: int = 0) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=widget,
+        error_messages={
+            "required": f"请填写“{label}”。",
+            "max_length": f"“{label}”最多 %(limit_value)d 个字。",
+        },
+    )
+
+
+def plain_initial(values: dict, rich_fields) -> dict:
+    """Initial values for a form: rich text shown as lines of plain text, amounts as typed."""
+    return {key: rich_text_plain(value) if key in rich_fields else value for key, value in values.items()}
+
+
+def amount_data(cleaned: dict, fields) -> dict[str, str]:
+    return {field: amount_text(cleaned[field]) for field in fields}
+
+
+class RowForm(forms.Form):
+    """One repeating row. ``children`` names nested groups (a task's key indicators)."""
+
+    verbose_name = "一行"
+    children: dict[str, type[forms.BaseFormSet]] = {}
+    rich_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        initial = kwargs.get("initial") or {}
+        kwargs["initial"] = plain_initial(initial, self.rich_fields)
+        super().__init__(*args, **kwargs)
+        self.use_required_attribute = False
+        for field in self.fields.values():
+            css = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = f"{ROW_INPUT} {css}".strip()
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 2)
+        self.nested = {
+            name: formset_class(
+                self.data if self.is_bound else None,
+                prefix=f"{self.prefix}-{name}",
+                initial=None if self.is_bound else initial.get(name, []),
+            )
+            for name, formset_class in self.children.items()
+        }
+
+    def has_changed(self) -> bool:
+        return super().has_changed() or any(formset.has_changed() for formset in self.nested.values())
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        return all([valid, *(formset.is_valid() for formset in self.nested.values())])
+
+    def row_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name, formset in self.nested.items():
+            data[name] = formset.row_data()
+        return data
+
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(
+            formset.non_form_errors() or any(form.has_errors() for form in formset.forms)
+            for formset in self.nested.values()
+        )
+
+
+class BaseRowFormSet(forms.BaseFormSet):
+    """Rows as the page sent them, in page order; a row left entirely blank is dropped, not an error.
+
+    Bound formsets get no initial rows: a row is "blank" when it differs from an empty row, wherever it
+    moved on the page.
+    """
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.empty_permitted = True
+        return form
+
+    def row_data(self) -> list[dict]:
+        return [form.row_data() for form in self.forms if form.has_changed()]
+
+
+def row_formset(form_class: type[RowForm]) -> type[BaseRowFormSet]:
+    return forms.formset_factory(form_class, formset=BaseRowFormSet, extra=0, absolute_max=3000, max_num=2000)
+
+
+def header_helper(layout=None) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout is not None:
+        helper.layout = layout
+    return helper
+
+
+class VersionForm(forms.Form):
+    """The version the editor loaded: a save based on an older version is refused (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class Editor:
+    """The forms of one entry page and the way from them to the kind's service.
+
+    Subclasses set ``header_class`` (a form for the form's own fields), ``groups`` (formsets of rows by
+    name), and implement ``initial()`` (the form's stored data as page values) and ``save()``.
+    """
+
+    header_class: type[forms.Form]
+    groups: dict[str, type[BaseRowFormSet]] = {}
+    template_name: str
+
+    def __init__(self, obj: FormBase, data=None, *, initial: dict | None = None):
+        self.object = obj
+        self.data = data
+        if initial is None:
+            # A bound page shows what was sent; the stored values are only needed to start editing.
+            initial = {} if data is not None else self.initial()
+        self.version_form = VersionForm(data, initial={"version": obj.version})
+        self.header = self.header_class(data, initial=initial.get("header", {}))
+        rows = (lambda name: None) if data is not None else (lambda name: initial.get(name, []))
+        self.formsets = {
+            name: formset_class(data, prefix=name, initial=rows(name))
+            for name, formset_class in self.groups.items()
+        }
+        self.tree = self.make_tree(data, initial)
+
+    # --- subclasses ---------------------------------------------------------------------------
+    def initial(self) -> dict:
+        raise NotImplementedError
+
+    def make_tree(self, data, initial):
+        return None
+
+    def to_data(self) -> dict:
+        raise NotImplementedError
+
+    def save(self, *, user, expected_version: int):
+        raise NotImplementedError
+
+    # --- shared -------------------------------------------------------------------------------
+    @property
+    def is_bound(self) -> bool:
+        return self.data is not None
+
+    def is_valid(self) -> bool:
+        parts = [self.version_form.is_valid(), self.header.is_valid()]
+        parts += [formset.is_valid() for formset in self.formsets.values()]
+        if self.tree is not None:
+            parts.append(self.tree.is_valid())
+        return all(parts)
+
+    @property
+    def expected_version(self) -> int:
+        return self.version_form.cleaned_data["version"]
+
+    def error_count(self) -> int:
+        count = len(self.header.errors)
+        for formset in self.formsets.values():
+            count += sum(1 for form in formset.forms if form.has_errors())
+        if self.tree is not None:
+            count += self.tree.error_count()
+        return count

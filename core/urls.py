@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from core import views
+
+urlpatterns = [
+    path("", views.workspace, name="workspace"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("forms/new/", views.form_create, name="form-create"),
+    path("forms/<slug:kind>/<int:pk>/", views.form_edit, name="form-edit"),
+    path("forms/<slug:kind>/<int:pk>/preview/", views.form_preview, name="form-preview"),
+    path("forms/<slug:kind>/<int:pk>/copy-forward/", views.form_copy_forward, name="form-copy-forward"),
+    path("forms/<slug:kind>/<int:pk>/download.<str:fmt>", views.form_download, name="form-download"),
+    path("departments/<int:department>/<int:year>/projects/", views.project_list, name="project-list"),
+    path(
+        "departments/<int:department>/<int:year>/projects/download.<str:fmt>",
+        views.project_list_download,
+        name="project-list-download",
+    ),
+]

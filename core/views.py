@@ -1,0 +1,447 @@
+"""The preparer's pages: sign-in, the department workspace, and one entry page per form kind.
+
+Every view reaches a form through ``form_for_user`` and a department through ``department_for_user``:
+what the user may not see is a 404, never a 403 that confirms it exists.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from core.exports.html import render_tables_html
+from core.exports.registry import EXPORTERS, export_form
+from core.kinds import REGISTRY, KindSpec
+from core.models import Department, FormBase, FormKind, FormStatus, User
+from core.services import EditConflict
+
+# --- access -------------------------------------------------------------------------------------------
+
+
+def departments_for_user(user):
+    """The departments ``user`` may open."""
+    departments = Department.objects.select_related("district")
+    if user.is_superuser or user.role in {User.Role.FINANCE, User.Role.ADMINISTRATOR}:
+        return departments
+    if user.role == User.Role.REVIEWER:
+        return departments.filter(pk__in=user.reviewed_departments.values("pk"))
+    return departments.filter(pk=user.department_id)
+
+
+def department_for_user(user, pk: int) -> Department:
+    return get_object_or_404(departments_for_user(user), pk=pk)
+
+
+def page_kind(slug: str) -> KindSpec:
+    spec = REGISTRY.get(slug)
+    if spec is None or spec.kind.value != slug or spec.model is None:
+        raise Http404("没有这种表格。")
+    return spec
+
+
+def form_for_user(user, slug: str, pk: int) -> tuple[KindSpec, FormBase]:
+    """The form ``pk`` of kind ``slug`` if ``user`` may see it, else 404."""
+    spec = page_kind(slug)
+    queryset = spec.model.objects.visible_to(user).select_related("department__district", "updated_by")
+    return spec, get_object_or_404(queryset, pk=pk)
+
+
+def can_edit(user, form: FormBase) -> bool:
+    """Only the department's own preparers edit, and only drafts and returned forms."""
+    if not form.is_editable:
+        return False
+    return user.role == User.Role.PREPARER and user.department_id == form.department_id
+
+
+def _require_preparer(user) -> Department:
+    if user.role != User.Role.PREPARER or user.department_id is None:
+        raise PermissionDenied("只有填报人可以新建或修改表格。")
+    return user.department
+
+
+# --- workspace -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkspaceRow:
+    kind: FormKind
+    forms: list
+    can_create: bool
+    needs_name: bool = False
+
+
+SINGLE_KINDS = (FormKind.DECLARATION, FormKind.TARGET_TABLE, FormKind.SELF_EVALUATION)
+
+
+@require_GET
+@login_required
+def workspace(request):
+    """A department's forms for one year, by kind, with status and last change."""
+    user = request.user
+    departments = list(departments_for_user(user))
+    if not departments:
+        return render(request, "core/workspace_empty.html")
+    department = departments[0]
+    if request.GET.get("department"):
+        department = department_for_user(user, _int(request.GET["department"], 0))
+    years = _years(department)
+    year = _int(request.GET.get("year"), years[0])
+    may_create = user.role == User.Role.PREPARER and user.department_id == department.pk
+    rows = []
+    for kind in (*SINGLE_KINDS, FormKind.PROJECTS, FormKind.PROJECT_SELF_EVALUATION):
+        spec = REGISTRY[kind.value]
+        forms = list(spec.model.objects.filter(department=department, year=year).select_related("updated_by"))
+        single = kind in SINGLE_KINDS
+        rows.append(
+            WorkspaceRow(kind, forms, can_create=may_create and not (single and forms), needs_name=not single)
+        )
+    projects = [form for row in rows if row.kind == FormKind.PROJECTS for form in row.forms]
+    return render(
+        request,
+        "core/workspace.html",
+        {
+            "department": department,
+            "departments": departments,
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "projects": projects,
+            "may_create": may_create,
+            "next_year": date.today().year + 1,
+        },
+    )
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _years(department: Department) -> list[int]:
+    """Years with any form of ``department``, newest first; the coming budget year when there are none."""
+    years: set[int] = set()
+    for kind in FormKind:
+        model = REGISTRY[kind.value].model
+        years.update(model.objects.filter(department=department).values_list("year", flat=True).distinct())
+    return sorted(years or {date.today().year + 1}, reverse=True)
+
+
+# --- create, copy --------------------------------------------------------------------------------------
+
+
+def _empty_data(spec: KindSpec, department: Department, year: int, name: str) -> dict:
+    if spec.kind == FormKind.PROJECTS:
+        return {"name": name}
+    if spec.kind == FormKind.PROJECT_SELF_EVALUATION:
+        return _project_evaluation_start(department, year, name)
+    if spec.kind == FormKind.SELF_EVALUATION:
+        # The expected goal of a self-evaluation is that year's declared goal (domain.md §2.4).
+        declaration = (
+            REGISTRY[FormKind.DECLARATION.value]
+            .model.objects.filter(department=department, year=year)
+            .first()
+        )
+        return {"expected_goal": declaration.overall_goal if declaration else ""}
+    return {}
+
+
+def _project_evaluation_start(department: Department, year: int, name: str) -> dict:
+    """A project self-evaluation starts from that project's targets: indicators and 年度指标值 (§2.5)."""
+    from declarations.records import project_data
+
+    project = (
+        REGISTRY[FormKind.PROJECTS.value]
+        .model.objects.filter(department=department, year=year, name=name)
+        .first()
+    )
+    if project is None:
+        return {"project_name": name, "competent_department": department.name}
+    data = project_data(project)
+    return {
+        "project_name": name,
+        "competent_department": department.name,
+        "implementing_unit": data["unit"],
+        "expected_goal": data["goal"],
+        "funds": {
+            "initial_current": data["fiscal_appropriation"],
+            "initial_other": str(project.special_account + project.other_funds),
+        },
+        "indicators": [
+            {key: row[key] for key in ("level1", "level2", "name", "annual_value")}
+            for row in data["indicators"]
+        ],
+    }
+
+
+@require_POST
+@login_required
+def form_create(request):
+    department = _require_preparer(request.user)
+    spec = page_kind(request.POST.get("kind", ""))
+    year = _int(request.POST.get("year"), 0)
+    name = (request.POST.get("name") or "").strip()
+    workspace_url = f"{reverse('workspace')}?year={year}" if year else reverse("workspace")
+    if not 2000 <= year <= 2100:
+        messages.error(request, "请填写正确的年度（2000—2100）。")
+        return redirect(workspace_url)
+    if spec.kind in {FormKind.PROJECTS, FormKind.PROJECT_SELF_EVALUATION} and not name:
+        messages.error(request, "请填写项目名称。")
+        return redirect(workspace_url)
+    identity = _identity(spec, name)
+    if spec.model.objects.filter(department=department, year=year, **identity).exists():
+        messages.error(request, f"{year}年已有{_describe(spec, name)}，请直接打开。")
+        return redirect(workspace_url)
+    try:
+        form = spec.load_one(
+            department=department,
+            year=year,
+            data=_empty_data(spec, department, year, name),
+            user=request.user,
+            message="新建",
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect(workspace_url)
+    messages.success(request, f"已新建{_describe(spec, name)}（{year}年）。")
+    return redirect(_edit_url(spec, form))
+
+
+def _identity(spec: KindSpec, name: str) -> dict:
+    if spec.kind == FormKind.PROJECTS:
+        return {"name": name}
+    if spec.kind == FormKind.PROJECT_SELF_EVALUATION:
+        return {"project_name": name}
+    return {}
+
+
+def _describe(spec: KindSpec, name: str = "") -> str:
+    if spec.kind == FormKind.PROJECTS:
+        return f"项目“{name}”的绩效目标"
+    if spec.kind == FormKind.PROJECT_SELF_EVALUATION:
+        return f"项目“{name}”的{spec.label}"
+    return spec.label
+
+
+def _form_name(form: FormBase) -> str:
+    return getattr(form, "name", "") or getattr(form, "project_name", "")
+
+
+def _edit_url(spec: KindSpec, form: FormBase) -> str:
+    return reverse("form-edit", args=[spec.kind.value, form.pk])
+
+
+@require_POST
+@login_required
+def form_copy_forward(request, kind: str, pk: int):
+    """Copy a form into a new draft of the next year: rows and amounts kept, status reset."""
+    spec, form = form_for_user(request.user, kind, pk)
+    department = _require_preparer(request.user)
+    if department.pk != form.department_id:
+        raise Http404
+    year = form.year + 1
+    name = _form_name(form)
+    if spec.model.objects.filter(department=department, year=year, **_identity(spec, name)).exists():
+        messages.error(request, f"{year}年已有{_describe(spec, name)}，未复制。")
+        return redirect(_edit_url(spec, form))
+    data = spec.record(form)
+    if spec.kind == FormKind.PROJECTS:
+        data = data["projects"][0]
+    try:
+        with transaction.atomic():
+            copy = spec.load_one(
+                department=department,
+                year=year,
+                data=data,
+                user=request.user,
+                message=f"由{form.year}年复制",
+            )
+    except ValidationError as error:
+        messages.error(request, "复制失败：" + "；".join(error.messages))
+        return redirect(_edit_url(spec, form))
+    messages.success(request, f"已复制为{year}年的草稿。")
+    return redirect(_edit_url(spec, copy))
+
+
+# --- entry page ----------------------------------------------------------------------------------------
+
+
+@login_required
+def form_edit(request, kind: str, pk: int):
+    spec, form = form_for_user(request.user, kind, pk)
+    if not can_edit(request.user, form):
+        return redirect("form-preview", kind=kind, pk=pk)
+    context = {"conflict": None, "service_errors": []}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        data = request.POST
+        if action == "paste":
+            data, notes = _paste_indicators(spec, form, request.POST)
+            context["paste_notes"] = notes
+            editor = spec.editor(form, data)
+            return _render_editor(request, spec, form, editor, context)
+        editor = spec.editor(form, data)
+        if editor.is_valid():
+            expected = editor.expected_version
+            if action == "overwrite":
+                expected = _int(request.POST.get("overwrite_version"), expected)
+            try:
+                saved = editor.save(user=request.user, expected_version=expected)
+            except EditConflict as conflict:
+                context["conflict"] = conflict
+                status = 409
+            except ValidationError as error:
+                context["service_errors"] = error.messages
+                status = 400
+            else:
+                messages.success(request, f"已保存（第{saved.version}版）。")
+                return redirect(_edit_url(spec, saved))
+        else:
+            messages.error(request, f"有 {editor.error_count()} 处填写有误，未保存，请按提示修改。")
+            status = 400
+    else:
+        editor = spec.editor(form)
+    return _render_editor(request, spec, form, editor, context, status=status)
+
+
+def _render_editor(request, spec, form, editor, context, status=200):
+    context.update(
+        spec=spec,
+        form=form,
+        editor=editor,
+        kind=spec.kind,
+        warnings=[] if editor.is_bound else _warnings(form, editor),
+        can_edit=True,
+    )
+    return render(request, editor.template_name, context, status=status)
+
+
+def _warnings(form: FormBase, editor) -> list[str]:
+    """What a draft may keep but a submission may not: the arithmetic, a 一级 without indicators."""
+    warnings = list(form.arithmetic_problems())
+    if editor.tree is not None:
+        for first, branches in editor.tree.levels:
+            if not any(branch.formset.forms for branch in branches):
+                warnings.append(f"“{first.name}”下没有填写任何三级指标。")
+    return warnings
+
+
+def _paste_indicators(spec, form, post):
+    """Add the rows of a pasted seed-003 indicator cell to the page (nothing is saved yet)."""
+    from indicators.services import parse_cell_rows
+
+    data = post.copy()
+    text = data.get("paste_text", "")
+    data["paste_text"] = ""
+    editor = spec.editor(form, data)
+    if editor.tree is None or not text.strip():
+        return data, ["请先粘贴指标文本。"]
+    try:
+        rows, warnings = parse_cell_rows(text, editor.tree.index, row="粘贴的指标")
+    except ValidationError as error:
+        data["paste_text"] = text
+        return data, error.messages
+    if not rows:
+        data["paste_text"] = text
+        return data, [
+            "没有识别出指标。格式如：1、1-产出指标：11-数量指标：名称；实施周期指标值:100%；年度指标值:100%。"
+        ]
+    editor.tree.append(data, rows)
+    return data, [f"已按指标体系填入 {len(rows)} 条指标，请核对后保存。", *warnings]
+
+
+@require_GET
+@login_required
+def form_preview(request, kind: str, pk: int):
+    """The form in its official layout, as the PDF prints it."""
+    spec, form = form_for_user(request.user, kind, pk)
+    layout = spec.layout(spec.record(form))
+    return render(
+        request,
+        "core/preview.html",
+        {
+            "spec": spec,
+            "form": form,
+            "kind": spec.kind,
+            "layout": layout,
+            "tables": render_tables_html(layout),
+            "can_edit": can_edit(request.user, form),
+        },
+    )
+
+
+@require_GET
+@login_required
+def form_download(request, kind: str, pk: int, fmt: str):
+    spec, form = form_for_user(request.user, kind, pk)
+    if fmt not in EXPORTERS:
+        raise Http404
+    project = form.project_name if spec.kind == FormKind.PROJECT_SELF_EVALUATION else None
+    filename, content_type, content = _export(spec.kind.value, fmt, form.department, form.year, project)
+    return attachment(content, filename, content_type)
+
+
+def _export(kind, fmt, department, year, project=None):
+    try:
+        from core.exports.frozen import export_for_download
+    except ImportError:  # until approved forms are frozen
+        export_for_download = export_form
+    return export_for_download(kind, fmt, department, year, project)
+
+
+def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# --- the department's project list (项目支出绩效目标表) --------------------------------------------------
+
+
+@require_GET
+@login_required
+def project_list(request, department: int, year: int):
+    from declarations.models import Project, project_totals
+
+    department = department_for_user(request.user, department)
+    projects = list(Project.objects.filter(department=department, year=year).select_related("updated_by"))
+    units: dict[str, list] = {}
+    for project in projects:
+        units.setdefault(project.unit or department.name, []).append(project)
+    return render(
+        request,
+        "declarations/project_list.html",
+        {
+            "department": department,
+            "year": year,
+            "projects": projects,
+            "totals": project_totals(projects),
+            "units": [(unit, project_totals(items)) for unit, items in units.items()],
+            "may_create": request.user.role == User.Role.PREPARER
+            and request.user.department_id == department.pk,
+            "statuses": FormStatus,
+        },
+    )
+
+
+@require_GET
+@login_required
+def project_list_download(request, department: int, year: int, fmt: str):
+    department = department_for_user(request.user, department)
+    if fmt not in EXPORTERS:
+        raise Http404
+    try:
+        filename, content_type, content = _export(FormKind.PROJECTS.value, fmt, department, year)
+    except LookupError as error:
+        raise Http404(str(error)) from None
+    return attachment(content, filename, content_type)

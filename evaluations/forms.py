@@ -1,0 +1,224 @@
+"""Entry pages of the self-evaluations: 部门整体支出绩效自评表 and 项目支出绩效自评表."""
+
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+
+from core.forms import (
+    AmountField,
+    Editor,
+    RichTextField,
+    RowForm,
+    ScoreField,
+    amount_data,
+    header_helper,
+    plain_initial,
+    row_formset,
+    text_field,
+)
+from core.models import FormKind
+from core.records import amount_text
+from evaluations.models import (
+    DEPARTMENT_EVALUATION_AMOUNTS,
+    PROJECT_EVALUATION_AMOUNTS,
+    DepartmentEvaluation,
+    ProjectEvaluation,
+)
+from evaluations.records import department_evaluation_data, project_evaluation_data
+from evaluations.services import NARRATIVE_FIELDS, department_evaluation_replace, project_evaluation_replace
+from indicators.forms import IndicatorRowForm, IndicatorTree
+from indicators.models import Scheme
+
+
+def _amount_fields(model, names) -> dict[str, AmountField]:
+    return {name: AmountField(str(model._meta.get_field(name).verbose_name)) for name in names}
+
+
+# --- §2.4 部门整体支出绩效自评表 -----------------------------------------------------------------------
+
+
+class DepartmentEvaluationHeaderForm(forms.Form):
+    disclosure_label = text_field("附件编号（可不填）", required=False, max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_amount_fields(DepartmentEvaluation, DEPARTMENT_EVALUATION_AMOUNTS))
+        for name in NARRATIVE_FIELDS:
+            label = str(DepartmentEvaluation._meta.get_field(name).verbose_name)
+            self.fields[name] = RichTextField(label, rows=4)
+        self.helper = header_helper(
+            Layout(
+                "disclosure_label",
+                Fieldset(
+                    "部门资金情况（单位：万元）",
+                    Row(Column("adjusted_budget"), Column("initial_budget")),
+                    Row(Column("actual_spending"), Column("general_public_budget")),
+                ),
+                Fieldset("年度目标", Row(Column("expected_goal"), Column("goal_completion"))),
+            )
+        )
+        self.tail_helper = header_helper(Layout(*NARRATIVE_FIELDS[2:]))
+
+
+class EvaluationTaskIndicatorForm(RowForm):
+    verbose_name = "关键指标"
+    name = text_field("关键指标")
+    completion = text_field("指标完成情况", required=False, max_length=20000, rows=2)
+
+
+class EvaluationTaskForm(RowForm):
+    verbose_name = "任务"
+    rich_fields = ("expected", "completion")
+    children = {"indicators": row_formset(EvaluationTaskIndicatorForm)}
+
+    name = text_field("任务")
+    expected = RichTextField("预期目标", rows=2)
+    completion = RichTextField("目标完成情况", rows=2)
+    amount = AmountField("任务涉及资金（万元）")
+
+
+class DepartmentEvaluationEditor(Editor):
+    kind = FormKind.SELF_EVALUATION
+    template_name = "evaluations/edit_department_evaluation.html"
+    header_class = DepartmentEvaluationHeaderForm
+    groups = {"tasks": row_formset(EvaluationTaskForm)}
+
+    def initial(self) -> dict:
+        data = department_evaluation_data(self.object)
+        header = {
+            "disclosure_label": data["attachment_label"],
+            **plain_initial({name: data[name] for name in NARRATIVE_FIELDS}, NARRATIVE_FIELDS),
+            **data["funds"],
+        }
+        return {"header": header, "tasks": data["tasks"]}
+
+    def to_data(self) -> dict:
+        header = self.header.cleaned_data
+        return {
+            "attachment_label": header["disclosure_label"],
+            "funds": amount_data(header, DEPARTMENT_EVALUATION_AMOUNTS),
+            **{name: header[name] for name in NARRATIVE_FIELDS},
+            "tasks": self.formsets["tasks"].row_data(),
+        }
+
+    def save(self, *, user, expected_version):
+        return department_evaluation_replace(
+            department=self.object.department,
+            year=self.object.year,
+            data=self.to_data(),
+            user=user,
+            expected_version=expected_version,
+            message="网页填报",
+        )
+
+
+# --- §2.5 项目支出绩效自评表 --------------------------------------------------------------------------
+
+
+class ProjectEvaluationHeaderForm(forms.Form):
+    project_name = text_field("项目名称", max_length=200)
+    competent_department = text_field("主管部门", required=False, max_length=120)
+    implementing_unit = text_field("实施单位", required=False, max_length=120)
+    budget_weight = ScoreField("预算执行率分值")
+    expected_goal = RichTextField("年度总体目标：预期目标", rows=4)
+    actual_completion = RichTextField("年度总体目标：实际完成情况", rows=4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_amount_fields(ProjectEvaluation, PROJECT_EVALUATION_AMOUNTS))
+        for name in PROJECT_EVALUATION_AMOUNTS:
+            # The grid is drawn by the template, not by crispy: style the inputs here.
+            self.fields[name].widget.attrs["class"] = "amount form-control form-control-sm"
+        self.helper = header_helper(
+            Layout(
+                Row(
+                    Column("project_name", css_class="col-md-6"),
+                    Column("competent_department"),
+                    Column("implementing_unit"),
+                ),
+            )
+        )
+        self.goal_helper = header_helper(Layout(Row(Column("expected_goal"), Column("actual_completion"))))
+
+    def clean_budget_weight(self):
+        return self.cleaned_data["budget_weight"] or 0
+
+    def fund_grid(self):
+        """Rows of the 项目资金 grid: (label, [bound field per column])."""
+        return [
+            (label, [self[f"{column}_{source}"] for column, _ in ProjectEvaluation.COLUMNS])
+            for source, label in ProjectEvaluation.SOURCES
+        ]
+
+
+class ProjectEvaluationRowForm(IndicatorRowForm):
+    period_value = None
+    stated_level1_code = None
+    actual_value = text_field("实际完成值", required=False)
+    weight = ScoreField("分值")
+    score = ScoreField("得分")
+    deviation_reason = text_field("偏差原因分析及改进措施", required=False, max_length=20000, rows=1)
+
+    field_order = ["name", "annual_value", "actual_value", "weight", "score", "deviation_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        weight, score = cleaned.get("weight"), cleaned.get("score")
+        if score is not None and weight is not None and score > weight:
+            self.add_error("score", "得分不能超过分值。")
+        return cleaned
+
+    def row_data(self) -> dict:
+        data = super().row_data()
+        data["weight"] = amount_text(data["weight"] or 0)
+        data["score"] = None if data["score"] is None else amount_text(data["score"])
+        return data
+
+
+class ProjectEvaluationEditor(Editor):
+    kind = FormKind.PROJECT_SELF_EVALUATION
+    template_name = "evaluations/edit_project_evaluation.html"
+    header_class = ProjectEvaluationHeaderForm
+
+    def initial(self) -> dict:
+        data = project_evaluation_data(self.object)
+        header = {
+            key: data[key]
+            for key in ("project_name", "competent_department", "implementing_unit", "budget_weight")
+        }
+        goals = {key: data[key] for key in ("expected_goal", "actual_completion")}
+        header.update(plain_initial(goals, goals))
+        header.update(data["funds"])
+        return {"header": header, "indicators": data["indicators"]}
+
+    def make_tree(self, data, initial):
+        scheme = Scheme.objects.for_form(FormKind.PROJECT_SELF_EVALUATION, self.object.year)
+        return IndicatorTree(scheme, data, initial.get("indicators", []), form_class=ProjectEvaluationRowForm)
+
+    def to_data(self) -> dict:
+        header = self.header.cleaned_data
+        return {
+            **{
+                key: header[key]
+                for key in (
+                    "project_name",
+                    "competent_department",
+                    "implementing_unit",
+                    "expected_goal",
+                    "actual_completion",
+                )
+            },
+            "budget_weight": amount_text(header["budget_weight"]),
+            "funds": amount_data(header, PROJECT_EVALUATION_AMOUNTS),
+            "indicators": self.tree.to_rows(),
+        }
+
+    def save(self, *, user, expected_version):
+        return project_evaluation_replace(
+            department=self.object.department,
+            year=self.object.year,
+            data=self.to_data(),
+            user=user,
+            expected_version=expected_version,
+            instance=self.object,
+            message="网页填报",
+        )
