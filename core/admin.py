@@ -243,7 +243,7 @@ class FrozenExportAdmin(admin.ModelAdmin):
     """The stored files of approved forms: read-only; superseded files stay downloadable for the record."""
 
     list_display = [
-        "__str__",
+        "filename",
         "kind",
         "department",
         "year",

@@ -352,3 +352,15 @@ def test_the_benchmark_times_the_frozen_pdf_and_leaves_the_database_as_it_was():
     assert "frozen 000 declaration pdf (fetch + SHA-256 check, 3 runs): median" in out.getvalue()
     assert not FrozenExport.objects.exists()
     assert declaration().status == FormStatus.DRAFT
+
+
+def test_the_export_command_writes_the_frozen_file_of_an_approved_form(superuser, tmp_path):
+    form = declaration()
+    form_approve_and_freeze(form, user=superuser)
+    Declaration.objects.filter(pk=form.pk).update(basic_expenditure=Decimal("1.23"))
+    out, path = io.StringIO(), tmp_path / "decl.xlsx"
+    call_command(
+        "export", department=TIANHE, year=2025, form="declaration", format="xlsx", output=path, stdout=out
+    )
+    assert path.read_bytes() == bytes(FrozenExport.objects.get(format="xlsx").content)
+    assert "审核时冻结的原件" in out.getvalue()

@@ -2,12 +2,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.exports.registry import EXPORTERS, export_form
+from core.exports.frozen import FrozenExportCorrupted, served_export
+from core.exports.registry import EXPORTERS
 from core.models import Department, FormKind
 
 
 class Command(BaseCommand):
-    help = "按官方版式导出一张表（PDF 或 XLSX）。"
+    help = "按官方版式导出一张表（PDF 或 XLSX）；已审核的表导出审核时冻结的原件。"
 
     def add_arguments(self, parser):
         parser.add_argument("--department", required=True, help="部门名称，如 广州市天河区司法局")
@@ -22,8 +23,9 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"部门“{department}”不存在。")
         try:
-            filename, _content_type, content = export_form(form, format, found, year, project)
-        except LookupError as error:
+            served = served_export(form, format, found, year, project)
+        except (LookupError, FrozenExportCorrupted) as error:
             raise CommandError(str(error)) from None
-        output.write_bytes(content)
-        self.stdout.write(f"{filename} → {output}（{len(content):,} 字节）")
+        output.write_bytes(served.content)
+        origin = "审核时冻结的原件" if served.frozen else "按当前数据生成"
+        self.stdout.write(f"{served.filename} → {output}（{len(served.content):,} 字节，{origin}）")
