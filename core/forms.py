@@ -9,6 +9,7 @@ rows on the page is the order stored, and the page script only renumbers rows af
 moves one.
 """
 
+import re
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -19,6 +20,7 @@ from core.records import amount_text
 from core.richtext import clean_rich_text, rich_text_plain
 
 ROW_INPUT = "form-control form-control-sm"
+PLAIN_AMOUNT = re.compile(r"-?\d+(\.\d{1,2})?")
 
 
 class AmountField(forms.DecimalField):
@@ -52,13 +54,10 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
     def prepare_value(self, value):
-        # Initial values travel as "4855.11"; show them as typed by a finance officer.
-        if isinstance(value, str | Decimal) and value != "":
-            try:
-                number = Decimal(str(value).replace(",", ""))
-            except ArithmeticError:
-                return value
-            return f"{number:,.2f}"
+        # Stored values ("4855.11") are shown as a finance officer types them ("4,855.11"); anything
+        # else (what a user typed, right or wrong) is shown exactly as typed.
+        if isinstance(value, Decimal) or (isinstance(value, str) and PLAIN_AMOUNT.fullmatch(value)):
+            return f"{Decimal(value):,.2f}"
         return value
 
 

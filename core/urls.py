@@ -19,6 +19,7 @@ urlpatterns = [
     path("forms/<slug:kind>/<int:pk>/copy-forward/", views.form_copy_forward, name="form-copy-forward"),
     path("forms/<slug:kind>/<int:pk>/download.<str:fmt>", views.form_download, name="form-download"),
     path("departments/<int:department>/<int:year>/projects/", views.project_list, name="project-list"),
+    path("departments/<int:department>/<int:year>/forms.zip", views.department_zip, name="department-zip"),
     path(
         "departments/<int:department>/<int:year>/projects/download.<str:fmt>",
         views.project_list_download,

@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exports.html import render_tables_html
-from core.exports.registry import EXPORTERS, export_form
+from core.exports.registry import EXPORTERS
 from core.kinds import REGISTRY, KindSpec
 from core.models import Department, FormBase, FormKind, FormStatus, User
 from core.services import EditConflict
@@ -392,10 +392,9 @@ def form_download(request, kind: str, pk: int, fmt: str):
 
 
 def _export(kind, fmt, department, year, project=None):
-    try:
-        from core.exports.frozen import export_for_download
-    except ImportError:  # until approved forms are frozen
-        export_for_download = export_form
+    """An approved form's frozen file, any other form rendered from its current data."""
+    from core.exports.frozen import export_for_download
+
     return export_for_download(kind, fmt, department, year, project)
 
 
@@ -445,3 +444,17 @@ def project_list_download(request, department: int, year: int, fmt: str):
     except LookupError as error:
         raise Http404(str(error)) from None
     return attachment(content, filename, content_type)
+
+
+@require_GET
+@login_required
+def department_zip(request, department: int, year: int):
+    """Every form of a department and year in one ZIP (approved ones as their frozen files)."""
+    from core.exports.bundle import department_year_zip
+
+    department = department_for_user(request.user, department)
+    try:
+        filename, content = department_year_zip(department, year)
+    except LookupError as error:
+        raise Http404(str(error)) from None
+    return attachment(content, filename, "application/zip")

@@ -37,7 +37,16 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The five seed forms and the demo users (tianhe, yuexiu, reviewer, finance, admin)."""
+    """The five seed forms and the demo users (tianhe, yuexiu, reviewer, finance, admin).
+
+    A live server needs a transactional database, which is flushed after each test, migration data
+    included: the indicator schemes are installed again first.
+    """
+    from indicators.models import Category, Scheme, SchemeUsage
+    from indicators.schemes import install
+
+    if not Scheme.objects.exists():
+        install(Scheme, Category, SchemeUsage)
     call_command("loadseeds", verbosity=0)
 
 

@@ -3,7 +3,6 @@
 import json
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from core.models import Department
@@ -98,3 +97,81 @@ def test_a_preparer_types_the_tianhe_2025_declaration_and_it_equals_the_seed(dem
     page.click("text=预览")
     expect(page.locator(".preview-frame")).to_contain_text("4,855.11")
     screenshot("declaration-preview")
+
+
+def test_a_preparer_enters_a_seed_003_project_by_pasting_its_indicator_cell(demo, sign_in, page, screenshot):
+    department = Department.objects.get(name=TIANHE)
+    seed = next(p for p in fixture("003")["projects"] if p["name"] == "购买行政复议应诉辅助服务经费")
+    expected = project_data(Project.objects.get(department=department, year=2024, name=seed["name"]))
+    Project.objects.filter(department=department, year=2024, name=seed["name"]).delete()
+
+    sign_in("tianhe")
+    page.goto(page.url + "?year=2024")
+    create_form(page, "projects", 2024, seed["name"])
+    for field in ("fiscal_appropriation", "special_account", "other_funds"):
+        page.fill(f"[name={field}]", seed[field])
+    expect(page.locator("#project-total")).to_have_text(f"{float(seed['fiscal_appropriation']):,.2f}")
+    page.fill("[name=goal]", rich_text_plain(seed["goal"]))
+    page.fill("#paste_text", seed["indicator_text"])
+    page.click("button[value=paste]")
+    expect(page.locator("#paste-notes")).to_contain_text("已按指标体系填入")
+    # The pasted rows are on the page, filed under their 二级, but not yet stored.
+    assert page.locator("tbody[data-category='产出指标/数量指标'] tr[data-row]").count() >= 1
+    screenshot("project-pasted")
+    save(page)
+
+    stored = project_data(Project.objects.get(department=department, year=2024, name=seed["name"]))
+    assert stored == expected
+    assert any("stated_level1_code" in row for row in stored["indicators"])
+    screenshot("project-saved")
+
+
+def test_a_preparer_types_the_tianhe_2022_self_evaluation_and_it_equals_the_seed(
+    demo, sign_in, page, screenshot
+):
+    department = Department.objects.get(name=TIANHE)
+    expected = department_evaluation_data(DepartmentEvaluation.objects.get(department=department, year=2022))
+    DepartmentEvaluation.objects.filter(department=department, year=2022).delete()
+    seed = fixture("004")
+
+    sign_in("tianhe")
+    page.goto(page.url + "?year=2022")
+    create_form(page, "self-evaluation", 2022)
+    page.fill("[name=disclosure_label]", seed["attachment_label"])
+    for field, amount in seed["funds"].items():
+        page.fill(f"[name={field}]", amount)
+    expect(page.locator("#budget-adjustment")).to_have_text("−172.43")
+    expect(page.locator("#completion-rate")).to_have_text("99.91%")
+    expect(page.locator("#adjustment-rate")).to_have_text("2.82%")
+    for field in (
+        "expected_goal",
+        "goal_completion",
+        "key_project_performance",
+        "overall_performance",
+        "problems",
+        "improvements",
+    ):
+        page.fill(f"[name={field}]", rich_text_plain(seed[field]))
+    for task in seed["tasks"]:
+        row = add_row(page, "[data-formset=tasks]")
+        fill_row(
+            row,
+            {
+                "name": task["name"],
+                "expected": rich_text_plain(task["expected"]),
+                "completion": rich_text_plain(task["completion"]),
+                "amount": task["amount"],
+            },
+        )
+        nested = row.locator("[data-formset$='-indicators']")
+        for number, indicator in enumerate(task["indicators"]):
+            # A new task starts with one empty key-indicator row; add the others.
+            if number:
+                nested.locator("[data-add]").click()
+            fill_row(nested.locator("tr[data-row]").nth(number), indicator)
+    screenshot("self-evaluation-filled")
+    save(page)
+
+    stored = department_evaluation_data(DepartmentEvaluation.objects.get(department=department, year=2022))
+    assert stored == expected
+    screenshot("self-evaluation-saved")
