@@ -253,3 +253,26 @@ class Editor:
         if self.tree is not None:
             count += self.tree.error_count()
         return count
+
+
+class ImportForm(forms.Form):
+    MAX_BYTES = 10 * 1024 * 1024
+
+    file = forms.FileField(
+        label="XLSX 文件",
+        help_text="本系统导出的 XLSX（可离线修改后导入）；导入后成为草稿，原有内容被文件内容替换。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": "请选择要导入的 XLSX 文件。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = header_helper()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("文件超过 10 MB，不是本系统导出的表格。")
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("只能导入 .xlsx 文件。")
+        return upload

@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("forms/new/", views.form_create, name="form-create"),
+    path("forms/import/", views.form_import, name="form-import"),
     path("forms/<slug:kind>/<int:pk>/", views.form_edit, name="form-edit"),
     path("forms/<slug:kind>/<int:pk>/preview/", views.form_preview, name="form-preview"),
     path("forms/<slug:kind>/<int:pk>/copy-forward/", views.form_copy_forward, name="form-copy-forward"),

@@ -77,6 +77,10 @@ def import_form(content: bytes, *, department: Department | None = None, year: i
             raise ValidationError(
                 f"工作表“{sheet.title}”单元格A2：部门“{sheet.meta.get('department')}”不存在。"
             )
+    elif sheet.meta.get("department") and sheet.meta["department"] != department.name:
+        raise ValidationError(
+            f"工作表“{sheet.title}”单元格A2：此文件是{sheet.meta['department']}的表格，不能导入{department.name}。"
+        )
     year = year or int(sheet.meta.get("year") or 0)
     data = spec.from_sheet(sheet)
     with transaction.atomic():
