@@ -101,6 +101,11 @@ def text_field(label: str, *, required: bool = True, max_length: int = 300, rows
     )
 
 
+def amount_fields(model, names) -> dict[str, AmountField]:
+    """Amount fields labelled like the model's fields."""
+    return {name: AmountField(str(model._meta.get_field(name).verbose_name)) for name in names}
+
+
 def plain_initial(values: dict, rich_fields) -> dict:
     """Initial values for a form: rich text shown as lines of plain text, amounts as typed."""
     return {key: rich_text_plain(value) if key in rich_fields else value for key, value in values.items()}
@@ -195,7 +200,8 @@ class Editor:
     """The forms of one entry page and the way from them to the kind's service.
 
     Subclasses set ``header_class`` (a form for the form's own fields), ``groups`` (formsets of rows by
-    name), and implement ``initial()`` (the form's stored data as page values) and ``save()``.
+    name) and ``service`` (the kind's ``<kind>_replace``), and implement ``initial()`` (the stored data
+    as page values) and ``to_data()`` (the page as the service's data).
     """
 
     header_class: type[forms.Form]
@@ -227,8 +233,22 @@ class Editor:
     def to_data(self) -> dict:
         raise NotImplementedError
 
-    def save(self, *, user, expected_version: int):
-        raise NotImplementedError
+    def service_kwargs(self) -> dict:
+        """Extra arguments of the kind's service (the object itself, for kinds found by name)."""
+        return {}
+
+    def save(self, *, user, expected_version: int) -> FormBase:
+        result = type(self).service(
+            department=self.object.department,
+            year=self.object.year,
+            data=self.to_data(),
+            user=user,
+            expected_version=expected_version,
+            message="网页填报",
+            **self.service_kwargs(),
+        )
+        # Some services also return the parser's warnings.
+        return result[0] if isinstance(result, tuple) else result
 
     # --- shared -------------------------------------------------------------------------------
     @property

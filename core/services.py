@@ -159,3 +159,38 @@ def rows_replace(
             row.save()
         return objects
     return model._default_manager.bulk_create(objects)
+
+
+def task_rows_replace(
+    task_model: type[models.Model],
+    indicator_model: type[models.Model],
+    *,
+    parent_field: str,
+    parent: models.Model,
+    tasks: Sequence[tuple[dict, list[dict]]],
+    label: str,
+    indicator_label: str,
+    rich_fields: Iterable[str] = (),
+) -> list[models.Model]:
+    """Replace a form's tasks and each task's key indicators: ``tasks`` is ``[(task, [indicator, …]), …]``.
+
+    ``indicator_label`` is formatted with the task's ``number`` (“主要任务第{number}项的关键指标”).
+    """
+    saved = rows_replace(
+        task_model,
+        parent_field=parent_field,
+        parent=parent,
+        rows=[task for task, _indicators in tasks],
+        label=label,
+        rich_fields=rich_fields,
+        save_each=True,
+    )
+    for number, (task, (_values, indicators)) in enumerate(zip(saved, tasks, strict=True), start=1):
+        rows_replace(
+            indicator_model,
+            parent_field="task",
+            parent=task,
+            rows=indicators,
+            label=indicator_label.format(number=number),
+        )
+    return saved

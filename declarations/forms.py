@@ -9,6 +9,7 @@ from core.forms import (
     RichTextField,
     RowForm,
     amount_data,
+    amount_fields,
     header_helper,
     plain_initial,
     row_formset,
@@ -20,11 +21,6 @@ from declarations.records import declaration_data, project_data, target_table_da
 from declarations.services import declaration_replace, project_replace, target_table_replace
 from indicators.forms import IndicatorTree
 from indicators.models import Scheme
-
-
-def _amount_fields(model, names) -> dict[str, AmountField]:
-    return {name: AmountField(str(model._meta.get_field(name).verbose_name)) for name in names}
-
 
 # --- §2.1 部门整体预算绩效目标申报表 ------------------------------------------------------------
 
@@ -41,7 +37,7 @@ class DeclarationHeaderForm(forms.Form):
         from declarations.models import Declaration
 
         super().__init__(*args, **kwargs)
-        self.fields.update(_amount_fields(Declaration, DECLARATION_AMOUNTS))
+        self.fields.update(amount_fields(Declaration, DECLARATION_AMOUNTS))
         self.helper = header_helper(
             Layout(
                 Row(Column("department_label"), Column("disclosure_label")),
@@ -75,6 +71,7 @@ class DeclarationEditor(Editor):
     kind = FormKind.DECLARATION
     template_name = "declarations/edit_declaration.html"
     header_class = DeclarationHeaderForm
+    service = staticmethod(declaration_replace)
     groups = {"tasks": row_formset(DeclarationTaskForm)}
 
     def initial(self) -> dict:
@@ -104,16 +101,6 @@ class DeclarationEditor(Editor):
             "indicators": self.tree.to_rows(),
         }
 
-    def save(self, *, user, expected_version):
-        return declaration_replace(
-            department=self.object.department,
-            year=self.object.year,
-            data=self.to_data(),
-            user=user,
-            expected_version=expected_version,
-            message="网页填报",
-        )
-
 
 # --- §2.2 部门整体绩效目标表 -------------------------------------------------------------------------
 
@@ -128,7 +115,7 @@ class TargetTableHeaderForm(forms.Form):
         from declarations.models import TargetTable
 
         super().__init__(*args, **kwargs)
-        self.fields.update(_amount_fields(TargetTable, TARGET_TABLE_INCOMES))
+        self.fields.update(amount_fields(TargetTable, TARGET_TABLE_INCOMES))
         self.helper = header_helper(
             Layout(
                 "disclosure_label",
@@ -181,6 +168,7 @@ class TargetTableEditor(Editor):
     kind = FormKind.TARGET_TABLE
     template_name = "declarations/edit_target_table.html"
     header_class = TargetTableHeaderForm
+    service = staticmethod(target_table_replace)
     groups = {
         f"{period}-{name}": formset
         for period in TargetBlock.Period.values
@@ -248,16 +236,6 @@ class TargetTableEditor(Editor):
             },
         }
 
-    def save(self, *, user, expected_version):
-        return target_table_replace(
-            department=self.object.department,
-            year=self.object.year,
-            data=self.to_data(),
-            user=user,
-            expected_version=expected_version,
-            message="网页填报",
-        )
-
 
 # --- §2.3 one project's targets ---------------------------------------------------------------------
 
@@ -271,7 +249,7 @@ class ProjectHeaderForm(forms.Form):
         from declarations.models import Project
 
         super().__init__(*args, **kwargs)
-        self.fields.update(_amount_fields(Project, PROJECT_AMOUNTS))
+        self.fields.update(amount_fields(Project, PROJECT_AMOUNTS))
         self.helper = header_helper(
             Layout(
                 Row(Column("name", css_class="col-md-7"), Column("unit")),
@@ -288,6 +266,10 @@ class ProjectEditor(Editor):
     kind = FormKind.PROJECTS
     template_name = "declarations/edit_project.html"
     header_class = ProjectHeaderForm
+    service = staticmethod(project_replace)
+
+    def service_kwargs(self) -> dict:
+        return {"instance": self.object}
 
     def initial(self) -> dict:
         data = project_data(self.object)
@@ -308,15 +290,3 @@ class ProjectEditor(Editor):
             **amount_data(header, PROJECT_AMOUNTS),
             "indicators": self.tree.to_rows(),
         }
-
-    def save(self, *, user, expected_version):
-        project, _warnings = project_replace(
-            department=self.object.department,
-            year=self.object.year,
-            data=self.to_data(),
-            user=user,
-            expected_version=expected_version,
-            instance=self.object,
-            message="网页填报",
-        )
-        return project

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.models import Department, FormKind
-from core.services import form_upsert, parse_amount, rows_replace, sanitize_fields
+from core.services import form_upsert, parse_amount, rows_replace, sanitize_fields, task_rows_replace
 from declarations.models import (
     DECLARATION_AMOUNTS,
     PROJECT_AMOUNTS,
@@ -158,30 +158,24 @@ def target_table_replace(
             ],
             label=f"{period.label}部门整体支出目标",
         )
-        tasks = rows_replace(
+        task_rows_replace(
             TargetTask,
+            TargetTaskIndicator,
             parent_field="block",
             parent=block,
-            rows=[
-                {"name": t.get("name", ""), "goal": t.get("goal", ""), "projects": t.get("projects", "")}
+            tasks=[
+                (
+                    {"name": t.get("name", ""), "goal": t.get("goal", ""), "projects": t.get("projects", "")},
+                    [
+                        {"name": i.get("name", ""), "standard": i.get("standard", "")}
+                        for i in t.get("indicators", [])
+                    ],
+                )
                 for t in block_data.get("tasks", [])
             ],
             label=f"{period.label}主要支出计划",
-            save_each=True,
+            indicator_label=f"{period.label}主要支出计划第{{number}}项任务的关键性指标",
         )
-        for number, (task, task_data) in enumerate(
-            zip(tasks, block_data.get("tasks", []), strict=True), start=1
-        ):
-            rows_replace(
-                TargetTaskIndicator,
-                parent_field="task",
-                parent=task,
-                rows=[
-                    {"name": i.get("name", ""), "standard": i.get("standard", "")}
-                    for i in task_data.get("indicators", [])
-                ],
-                label=f"{period.label}主要支出计划第{number}项任务的关键性指标",
-            )
     return table
 
 

@@ -10,6 +10,7 @@ from core.forms import (
     RowForm,
     ScoreField,
     amount_data,
+    amount_fields,
     header_helper,
     plain_initial,
     row_formset,
@@ -28,11 +29,6 @@ from evaluations.services import NARRATIVE_FIELDS, department_evaluation_replace
 from indicators.forms import IndicatorRowForm, IndicatorTree
 from indicators.models import Scheme
 
-
-def _amount_fields(model, names) -> dict[str, AmountField]:
-    return {name: AmountField(str(model._meta.get_field(name).verbose_name)) for name in names}
-
-
 # --- §2.4 部门整体支出绩效自评表 -----------------------------------------------------------------------
 
 
@@ -41,7 +37,7 @@ class DepartmentEvaluationHeaderForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(_amount_fields(DepartmentEvaluation, DEPARTMENT_EVALUATION_AMOUNTS))
+        self.fields.update(amount_fields(DepartmentEvaluation, DEPARTMENT_EVALUATION_AMOUNTS))
         for name in NARRATIVE_FIELDS:
             label = str(DepartmentEvaluation._meta.get_field(name).verbose_name)
             self.fields[name] = RichTextField(label, rows=4)
@@ -80,6 +76,7 @@ class DepartmentEvaluationEditor(Editor):
     kind = FormKind.SELF_EVALUATION
     template_name = "evaluations/edit_department_evaluation.html"
     header_class = DepartmentEvaluationHeaderForm
+    service = staticmethod(department_evaluation_replace)
     groups = {"tasks": row_formset(EvaluationTaskForm)}
 
     def initial(self) -> dict:
@@ -100,16 +97,6 @@ class DepartmentEvaluationEditor(Editor):
             "tasks": self.formsets["tasks"].row_data(),
         }
 
-    def save(self, *, user, expected_version):
-        return department_evaluation_replace(
-            department=self.object.department,
-            year=self.object.year,
-            data=self.to_data(),
-            user=user,
-            expected_version=expected_version,
-            message="网页填报",
-        )
-
 
 # --- §2.5 项目支出绩效自评表 --------------------------------------------------------------------------
 
@@ -124,7 +111,7 @@ class ProjectEvaluationHeaderForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(_amount_fields(ProjectEvaluation, PROJECT_EVALUATION_AMOUNTS))
+        self.fields.update(amount_fields(ProjectEvaluation, PROJECT_EVALUATION_AMOUNTS))
         for name in PROJECT_EVALUATION_AMOUNTS:
             # The grid is drawn by the template, not by crispy: style the inputs here.
             self.fields[name].widget.attrs["class"] = "amount form-control form-control-sm"
@@ -178,6 +165,10 @@ class ProjectEvaluationEditor(Editor):
     kind = FormKind.PROJECT_SELF_EVALUATION
     template_name = "evaluations/edit_project_evaluation.html"
     header_class = ProjectEvaluationHeaderForm
+    service = staticmethod(project_evaluation_replace)
+
+    def service_kwargs(self) -> dict:
+        return {"instance": self.object}
 
     def initial(self) -> dict:
         data = project_evaluation_data(self.object)
@@ -211,14 +202,3 @@ class ProjectEvaluationEditor(Editor):
             "funds": amount_data(header, PROJECT_EVALUATION_AMOUNTS),
             "indicators": self.tree.to_rows(),
         }
-
-    def save(self, *, user, expected_version):
-        return project_evaluation_replace(
-            department=self.object.department,
-            year=self.object.year,
-            data=self.to_data(),
-            user=user,
-            expected_version=expected_version,
-            instance=self.object,
-            message="网页填报",
-        )

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.models import Department, FormKind
-from core.services import form_upsert, parse_amount, rows_replace, sanitize_fields
+from core.services import form_upsert, parse_amount, rows_replace, sanitize_fields, task_rows_replace
 from declarations.models import Project
 from evaluations.models import (
     DEPARTMENT_EVALUATION_AMOUNTS,
@@ -62,35 +62,30 @@ def department_evaluation_replace(
         message=message,
         expected_version=expected_version,
     )
-    tasks_data = data.get("tasks", [])
-    tasks = rows_replace(
+    task_rows_replace(
         EvaluationTask,
+        EvaluationTaskIndicator,
         parent_field="evaluation",
         parent=evaluation,
-        rows=[
-            {
-                "name": task.get("name", ""),
-                "expected": task.get("expected", ""),
-                "completion": task.get("completion", ""),
-                "amount": parse_amount(task.get("amount"), label=f"主要任务第{number}行任务涉及资金"),
-            }
-            for number, task in enumerate(tasks_data, start=1)
+        tasks=[
+            (
+                {
+                    "name": task.get("name", ""),
+                    "expected": task.get("expected", ""),
+                    "completion": task.get("completion", ""),
+                    "amount": parse_amount(task.get("amount"), label=f"主要任务第{number}行任务涉及资金"),
+                },
+                [
+                    {"name": i.get("name", ""), "completion": i.get("completion", "")}
+                    for i in task.get("indicators", [])
+                ],
+            )
+            for number, task in enumerate(data.get("tasks", []), start=1)
         ],
         label="主要任务",
+        indicator_label="主要任务第{number}项的关键指标",
         rich_fields={"expected", "completion"},
-        save_each=True,
     )
-    for number, (task, task_data) in enumerate(zip(tasks, tasks_data, strict=True), start=1):
-        rows_replace(
-            EvaluationTaskIndicator,
-            parent_field="task",
-            parent=task,
-            rows=[
-                {"name": i.get("name", ""), "completion": i.get("completion", "")}
-                for i in task_data.get("indicators", [])
-            ],
-            label=f"主要任务第{number}项的关键指标",
-        )
     return evaluation
 
 
