@@ -90,6 +90,7 @@ class FormStatus(models.TextChoices):
     SUBMITTED = "submitted", "已提交"
     RETURNED = "returned", "已退回"
     APPROVED = "approved", "已审核"
+    REJECTED = "rejected", "未通过"
 
 
 class FormKind(models.TextChoices):
@@ -155,6 +156,10 @@ class FormBase(models.Model):
     disclosure_label = models.CharField(
         "公开表号", max_length=20, blank=True, help_text="预算公开材料中的表号，如“表13”“附件2”；可不填。"
     )
+    # While submitted: the review tier the form waits for (1 主管部门, 2 财政局).
+    review_tier = models.PositiveSmallIntegerField("待审核层级", default=0, editable=False)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("最后修改", auto_now=True)
     updated_by = models.ForeignKey(
@@ -303,3 +308,77 @@ class FrozenExport(models.Model):
     def __str__(self) -> str:
         project = f"（{self.project}）" if self.project else ""
         return f"{self.department}{self.year}年{self.get_kind_display()}{project} {self.get_format_display()}"
+
+
+class Review(models.Model):
+    """One reviewer's decision on one submission of a form, at one tier (domain.md §5)."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "通过"
+        RETURN = "return", "退回修改"
+        REJECT = "reject", "不予通过"
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "优", "优"
+        GOOD = "良", "良"
+        FAIR = "中", "中"
+        POOR = "差", "差"
+
+    CHECKLIST = (
+        ("completeness", "完整性"),
+        ("relevance", "相关性"),
+        ("appropriateness", "适当性"),
+        ("feasibility", "可行性"),
+    )
+
+    content_type = models.ForeignKey(ContentType, models.PROTECT, verbose_name="表格类型")
+    object_id = models.PositiveBigIntegerField("表格ID")
+    form = GenericForeignKey("content_type", "object_id")
+    form_version = models.PositiveIntegerField("审核的版本")
+    tier = models.PositiveSmallIntegerField("审核层级", default=1)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="reviews", verbose_name="审核人"
+    )
+    decided_at = models.DateTimeField("审核时间", auto_now_add=True)
+    decision = models.CharField("结论", max_length=16, choices=Decision)
+    grade = models.CharField("审核等级", max_length=1, choices=Grade)
+    comment = models.TextField("审核意见", blank=True)
+    checklist = models.JSONField("四性审核", default=dict, blank=True)
+    # The form's data as approved, so that a later adjustment (调整) can be compared with it.
+    snapshot = models.JSONField("审核通过时的内容", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "审核记录"
+        verbose_name_plural = "审核记录"
+        ordering = ["-decided_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="core_review_form_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="approve") | ~Q(comment=""),
+                name="core_review_return_needs_comment",
+                violation_error_message="退回或不予通过必须填写审核意见。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}（{self.grade}）{self.reviewer}"
+
+
+class Notification(models.Model):
+    """An in-app message to a user: a form returned, approved, waiting for review."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name="接收人"
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    message = models.CharField("内容", max_length=300)
+    url = models.CharField("链接", max_length=300, blank=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.message

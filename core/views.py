@@ -326,14 +326,11 @@ def _render_editor(request, spec, form, editor, context, status=200):
     return render(request, editor.template_name, context, status=status)
 
 
-def _warnings(form: FormBase, editor) -> list[str]:
-    """What a draft may keep but a submission may not: the arithmetic, a 一级 without indicators."""
-    warnings = list(form.arithmetic_problems())
-    if editor.tree is not None:
-        for first, branches in editor.tree.levels:
-            if not any(branch.formset.forms for branch in branches):
-                warnings.append(f"“{first.name}”下没有填写任何三级指标。")
-    return warnings
+def _warnings(form: FormBase, editor) -> list:
+    """The quality findings of the stored form: a draft keeps them, a submission needs the blocking ones fixed."""
+    from core.checks import form_findings
+
+    return form_findings(form)
 
 
 def _paste_indicators(spec, form, post):
@@ -488,3 +485,90 @@ def department_zip(request, department: int, year: int):
     except LookupError as error:
         raise Http404(str(error)) from None
     return attachment(content, filename, "application/zip")
+
+
+# --- workflow -------------------------------------------------------------------------------------------
+
+
+def _transition(request, kind: str, pk: int, service, done: str):
+    _spec, form = form_for_user(request.user, kind, pk)
+    try:
+        service(form=form, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    target = "form-edit" if can_edit(request.user, type(form).objects.get(pk=form.pk)) else "form-preview"
+    return redirect(target, kind=kind, pk=pk)
+
+
+@require_POST
+@login_required
+def form_submit_view(request, kind: str, pk: int):
+    from core.workflow import form_submit
+
+    return _transition(request, kind, pk, form_submit, "已提交审核。")
+
+
+@require_POST
+@login_required
+def form_withdraw_view(request, kind: str, pk: int):
+    from core.workflow import form_withdraw
+
+    return _transition(request, kind, pk, form_withdraw, "已撤回，可继续修改。")
+
+
+@require_POST
+@login_required
+def form_adjust_view(request, kind: str, pk: int):
+    from core.workflow import form_adjust
+
+    return _transition(
+        request, kind, pk, form_adjust, "已打开调整：修改后须重新提交审核；已审核的版本仍可查看和下载。"
+    )
+
+
+@login_required
+def form_review_view(request, kind: str, pk: int):
+    """The reviewer's page: the official layout, the check findings, earlier reviews, the decision."""
+    from core.checks import form_findings
+    from core.models import Review
+    from core.workflow import can_review, form_review, reviews_of
+
+    spec, form = form_for_user(request.user, kind, pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            form_review(
+                form=form,
+                user=request.user,
+                grade=request.POST.get("grade", ""),
+                comment=request.POST.get("comment", ""),
+                checklist={key: request.POST.get(key) == "on" for key, _label in Review.CHECKLIST},
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, "审核结论已保存。")
+            return redirect("workspace")
+    layout = spec.layout(spec.record(form))
+    return render(
+        request,
+        "core/review.html",
+        {
+            "spec": spec,
+            "form": form,
+            "kind": spec.kind,
+            "layout": layout,
+            "tables": render_tables_html(layout),
+            "findings": form_findings(form),
+            "reviews": reviews_of(form),
+            "may_review": can_review(request.user, form),
+            "grades": Review.Grade,
+            "checklist": Review.CHECKLIST,
+            "errors": errors,
+            "posted": request.POST,
+        },
+        status=400 if errors else 200,
+    )

@@ -117,10 +117,11 @@ def test_the_declaration_entry_page_runs_a_fixed_number_of_queries(
 ):
     form = _declaration_with(preparer, 200)
     client.force_login(preparer)
-    # session, user, the form (with department, district, updated_by), tasks, indicators (with their
-    # categories), the scheme usage, the scheme's categories, and the same two for the warnings'
-    # category lookups: 9 queries whatever the number of rows.
-    with django_assert_num_queries(9):
+    # session, user, the form (with department, district, updated_by); for the editor: tasks, indicators
+    # (with their categories), the scheme usage, the scheme's categories twice (the category index and
+    # the tree); for the quality checks: tasks, indicators, scheme usage, categories; the signed-in
+    # user's department for the page header: 13 queries whatever the number of rows.
+    with django_assert_num_queries(13):
         client.get(reverse(EDIT, args=["declaration", form.pk]))
 
 
