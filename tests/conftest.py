@@ -23,8 +23,18 @@ def seed_text(prefix: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def install_schemes() -> None:
+    """The indicator schemes come from a data migration, which a transactional test's flush removes."""
+    from indicators.models import Category, Scheme, SchemeUsage
+    from indicators.schemes import install
+
+    if not Scheme.objects.exists():
+        install(Scheme, Category, SchemeUsage)
+
+
 @pytest.fixture
 def seeded(db):
+    install_schemes()
     call_command("loadseeds", verbosity=0)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import REPO_DIR
+from tests.conftest import REPO_DIR, install_schemes
 
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", REPO_DIR / ".screenshots"))
 PASSWORD = "perfbudget-demo"
@@ -42,11 +42,7 @@ def demo(transactional_db):
     A live server needs a transactional database, which is flushed after each test, migration data
     included: the indicator schemes are installed again first.
     """
-    from indicators.models import Category, Scheme, SchemeUsage
-    from indicators.schemes import install
-
-    if not Scheme.objects.exists():
-        install(Scheme, Category, SchemeUsage)
+    install_schemes()
     call_command("loadseeds", verbosity=0)
 
 
