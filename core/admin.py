@@ -93,6 +93,18 @@ class FormAdmin(admin.ModelAdmin):
     save_on_top = True
     actions = ["approve_and_freeze"]
 
+    def has_change_permission(self, request, obj=None):
+        # Submitted and approved forms are read-only for everyone, in the admin too (domain.md §5):
+        # a change after approval is an adjustment through the workflow.
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
     # --- downloads in the official layout: the frozen file of an approved form, else a live one ---
 
     def get_urls(self):

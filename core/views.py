@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
@@ -104,6 +105,8 @@ def workspace(request):
             WorkspaceRow(kind, forms, can_create=may_create and not (single and forms), needs_name=not single)
         )
     projects = [form for row in rows if row.kind == FormKind.PROJECTS for form in row.forms]
+    notifications = list(user.notifications.filter(read_at__isnull=True)[:20])
+    user.notifications.filter(pk__in=[n.pk for n in notifications]).update(read_at=timezone.now())
     return render(
         request,
         "core/workspace.html",
@@ -116,8 +119,34 @@ def workspace(request):
             "projects": projects,
             "may_create": may_create,
             "next_year": date.today().year + 1,
+            "inbox": _inbox(user),
+            "notifications": notifications,
         },
     )
+
+
+def _inbox(user) -> list[tuple[KindSpec, FormBase]]:
+    """What waits for ``user``: forms to review at their tier, or their department's drafts and returns."""
+    from core.workflow import tier_reviewers
+
+    items = []
+    for kind in FormKind:
+        spec = REGISTRY[kind.value]
+        forms = spec.model.objects.visible_to(user).select_related("department")
+        if user.role == User.Role.PREPARER:
+            forms = forms.filter(status__in=[FormStatus.DRAFT, FormStatus.RETURNED])
+        elif user.role in {User.Role.REVIEWER, User.Role.FINANCE}:
+            tier = 1 if user.role == User.Role.REVIEWER else 2
+            forms = forms.filter(status=FormStatus.SUBMITTED, review_tier=tier)
+        else:
+            continue
+        for form in forms.order_by("-year", "department__name")[:200]:
+            if (
+                user.role == User.Role.PREPARER
+                or tier_reviewers(form, form.review_tier).filter(pk=user.pk).exists()
+            ):
+                items.append((spec, form))
+    return items
 
 
 def _int(value, default: int) -> int:
@@ -571,4 +600,121 @@ def form_review_view(request, kind: str, pk: int):
             "posted": request.POST,
         },
         status=400 if errors else 200,
+    )
+
+
+@require_GET
+@login_required
+def form_history(request, kind: str, pk: int):
+    """Every change and transition of a form, newest first; nobody edits history through the app."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import AuditEntry
+    from core.workflow import reviews_of
+
+    spec, form = form_for_user(request.user, kind, pk)
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(form), object_id=form.pk
+    ).select_related("user")
+    return render(
+        request,
+        "core/history.html",
+        {"spec": spec, "form": form, "kind": spec.kind, "entries": entries, "reviews": reviews_of(form)},
+    )
+
+
+# --- the finance bureau's overview ----------------------------------------------------------------------
+
+
+def _overview_rows(user, kind: FormKind, year: int, status: str = ""):
+    spec = REGISTRY[kind.value]
+    forms = spec.model.objects.visible_to(user).filter(year=year).select_related("department__district")
+    if status:
+        forms = forms.filter(status=status)
+    rows = []
+    for form in forms.order_by("department__district__name", "department__name"):
+        totals = _key_totals(form)
+        rows.append({"form": form, "totals": totals})
+    return spec, rows
+
+
+def _key_totals(form) -> list[tuple[str, object]]:
+    """The one or two figures a finance officer scans a form by."""
+    for attribute, label in (
+        ("expenditure_total", "预算支出合计"),
+        ("income_total", "预算收入总额"),
+        ("total", "项目资金总计"),
+        ("actual_spending", "实际支出数"),
+    ):
+        if hasattr(form, attribute):
+            return [(label, getattr(form, attribute))]
+    if hasattr(form, "execution_rate"):
+        return [("执行率（%）", form.execution_rate)]
+    return []
+
+
+@require_GET
+@login_required
+def overview(request):
+    """Every visible department's forms of one kind and year: status, dates, key totals."""
+    if request.user.role == User.Role.PREPARER:
+        raise Http404
+    kind_value = request.GET.get("kind") or FormKind.DECLARATION.value
+    if kind_value not in FormKind.values:
+        raise Http404
+    kind = FormKind(kind_value)
+    year = _int(request.GET.get("year"), date.today().year)
+    status = request.GET.get("status", "")
+    spec, rows = _overview_rows(request.user, kind, year, status if status in FormStatus.values else "")
+    if request.GET.get("format") == "xlsx":
+        return _overview_xlsx(spec, year, rows)
+    return render(
+        request,
+        "core/overview.html",
+        {
+            "spec": spec,
+            "kind": kind,
+            "kinds": FormKind,
+            "year": year,
+            "rows": rows,
+            "status": status,
+            "statuses": FormStatus,
+        },
+    )
+
+
+def _overview_xlsx(spec, year, rows):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "汇总"
+    sheet.append([f"{year}年{spec.label}填报情况"])
+    sheet.append(["区", "部门", "表格", "状态", "提交时间", "审核时间", "版本", "关键数"])
+    for row in rows:
+        form = row["form"]
+        figure = row["totals"][0][1] if row["totals"] else None
+        sheet.append(
+            [
+                form.department.district.name,
+                form.department.name,
+                str(form),
+                form.get_status_display(),
+                timezone.localtime(form.submitted_at).strftime("%Y-%m-%d %H:%M") if form.submitted_at else "",
+                timezone.localtime(form.reviewed_at).strftime("%Y-%m-%d %H:%M") if form.reviewed_at else "",
+                form.version,
+                figure,
+            ]
+        )
+        sheet.cell(row=sheet.max_row, column=8).number_format = "#,##0.00"
+    for column, width in zip("ABCDEFGH", (10, 28, 46, 10, 18, 18, 8, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = BytesIO()
+    book.save(buffer)
+    return attachment(
+        buffer.getvalue(),
+        f"{year}年{spec.label}填报情况.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
