@@ -23,6 +23,7 @@ urlpatterns = [
     path("forms/<slug:kind>/<int:pk>/adjust/", views.form_adjust_view, name="form-adjust"),
     path("forms/<slug:kind>/<int:pk>/review/", views.form_review_view, name="form-review"),
     path("forms/<slug:kind>/<int:pk>/history/", views.form_history, name="form-history"),
+    path("forms/<slug:kind>/<int:pk>/compare/", views.form_compare, name="form-compare"),
     path("overview/", views.overview, name="overview"),
     path("forms/<slug:kind>/<int:pk>/download.<str:fmt>", views.form_download, name="form-download"),
     path("departments/<int:department>/<int:year>/projects/", views.project_list, name="project-list"),

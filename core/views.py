@@ -351,8 +351,20 @@ def _render_editor(request, spec, form, editor, context, status=200):
         kind=spec.kind,
         warnings=[] if editor.is_bound else _warnings(form, editor),
         can_edit=True,
+        has_approval=_has_approval(form),
     )
     return render(request, editor.template_name, context, status=status)
+
+
+def _has_approval(form: FormBase) -> bool:
+    """An adjusted form has an approved version to compare with."""
+    from core.workflow import approved_snapshot
+
+    return (
+        form.status != FormStatus.APPROVED
+        and form.reviewed_at is not None
+        and approved_snapshot(form) is not None
+    )
 
 
 def _warnings(form: FormBase, editor) -> list:
@@ -402,6 +414,7 @@ def form_preview(request, kind: str, pk: int):
             "layout": layout,
             "tables": render_tables_html(layout),
             "can_edit": can_edit(request.user, form),
+            "has_approval": _has_approval(form),
         },
     )
 
@@ -717,4 +730,87 @@ def _overview_xlsx(spec, year, rows):
         buffer.getvalue(),
         f"{year}年{spec.label}填报情况.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# --- adjustment: the approved version beside the current one -------------------------------------------
+
+FIELD_LABELS = {
+    "budget": "预算整体情况",
+    "income": "预算收入",
+    "funds": "资金",
+    "tasks": "任务",
+    "indicators": "绩效指标",
+    "key_indicators": "关键指标",
+    "blocks": "目标",
+    "annual": "本年",
+    "three_year": "三年期",
+    "name": "名称",
+    "annual_value": "年度指标值",
+    "period_value": "实施周期指标值",
+    "amount": "资金",
+    "overall_goal": "总体绩效目标",
+    "goal": "目标",
+    "projects": "项目",
+}
+
+
+def data_differences(old, new, path: str = "") -> list[tuple[str, str, str]]:
+    """``(where, approved, now)`` for every value that differs between two records."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        differences = []
+        for key in dict.fromkeys([*old, *new]):
+            label = FIELD_LABELS.get(key, key)
+            differences += data_differences(
+                old.get(key), new.get(key), f"{path} / {label}" if path else label
+            )
+        return differences
+    if isinstance(old, list) and isinstance(new, list):
+        differences = []
+        for index in range(max(len(old), len(new))):
+            before = old[index] if index < len(old) else None
+            after = new[index] if index < len(new) else None
+            differences += data_differences(before, after, f"{path}第{index + 1}项")
+        return differences
+    if old != new:
+        return [(path, _plain(old), _plain(new))]
+    return []
+
+
+def _plain(value) -> str:
+    from core.richtext import rich_text_plain
+
+    if value is None:
+        return "（无）"
+    if isinstance(value, dict | list):
+        return "；".join(f"{v}" for v in (value.values() if isinstance(value, dict) else value))
+    return rich_text_plain(str(value)) if "<" in str(value) else str(value)
+
+
+@require_GET
+@login_required
+def form_compare(request, kind: str, pk: int):
+    """The approved version and the current (adjusted) one side by side, with the differences listed."""
+    from core.workflow import approved_snapshot
+
+    spec, form = form_for_user(request.user, kind, pk)
+    approval = approved_snapshot(form)
+    if approval is None:
+        raise Http404("此表没有审核通过的版本。")
+    current = spec.record(form)
+    skip = {"kind", "department", "district", "year"}
+    before = {k: v for k, v in approval.snapshot.items() if k not in skip}
+    after = {k: v for k, v in current.items() if k not in skip}
+    return render(
+        request,
+        "core/compare.html",
+        {
+            "spec": spec,
+            "form": form,
+            "kind": spec.kind,
+            "approval": approval,
+            "differences": data_differences(before, after),
+            "approved_tables": render_tables_html(spec.layout(approval.snapshot)),
+            "current_tables": render_tables_html(spec.layout(current)),
+        },
     )
