@@ -14,9 +14,11 @@ from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db import transaction
 
-from core.models import FormBase
-from core.records import amount_text
+from core.kinds import REGISTRY
+from core.models import AuditEntry, FormBase
+from core.records import amount_text, data_differences
 from core.richtext import clean_rich_text, rich_text_plain
 
 ROW_INPUT = "form-control form-control-sm"
@@ -190,6 +192,22 @@ def header_helper(layout=None) -> FormHelper:
     return helper
 
 
+def _audit_rows(form: FormBase, before: dict, after: dict) -> None:
+    """Add the changed rows (“任务第2项 / 资金”: [old, new]) to the form's update entry of this save."""
+    from django.contrib.contenttypes.models import ContentType
+
+    # The form's own fields are already in the entry; rows are the values inside lists (“…第N项…”).
+    changes = {where: [old, new] for where, old, new in data_differences(before, after) if "项" in where}
+    entry = (
+        AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(form), object_id=form.pk)
+        .order_by("-id")
+        .first()
+    )
+    if entry is not None and changes:
+        entry.changes = {**entry.changes, **changes}
+        entry.save(update_fields=["changes"])
+
+
 class VersionForm(forms.Form):
     """The version the editor loaded: a save based on an older version is refused (optimistic locking)."""
 
@@ -237,7 +255,11 @@ class Editor:
         """Extra arguments of the kind's service (the object itself, for kinds found by name)."""
         return {}
 
+    @transaction.atomic
     def save(self, *, user, expected_version: int) -> FormBase:
+        """Write the page through the kind's service; the audit entry also lists the rows that changed."""
+        spec = REGISTRY[self.kind.value]
+        before = spec.record(self.object)
         result = type(self).service(
             department=self.object.department,
             year=self.object.year,
@@ -248,7 +270,9 @@ class Editor:
             **self.service_kwargs(),
         )
         # Some services also return the parser's warnings.
-        return result[0] if isinstance(result, tuple) else result
+        saved = result[0] if isinstance(result, tuple) else result
+        _audit_rows(saved, before, spec.record(saved))
+        return saved
 
     # --- shared -------------------------------------------------------------------------------
     @property

@@ -267,3 +267,20 @@ def test_the_workspace_zip_holds_every_form_of_the_year(client, preparer):
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert any(name.endswith(".pdf") for name in names)
     assert any("项目支出绩效目标表" in name for name in names)
+
+
+def test_the_history_lists_who_changed_which_row_from_what_to_what(client, preparer):
+    from core.models import AuditEntry
+
+    client.force_login(preparer)
+    form = tianhe_form("declaration")
+    url = reverse(EDIT, args=["declaration", form.pk])
+    data = _post_data(client.get(url))
+    data["tasks-0-amount"] = "90.00"
+    client.post(url, {**data, "action": "save"})
+    entry = AuditEntry.objects.filter(object_id=form.pk, action=AuditEntry.Action.UPDATE).first()
+    assert entry.user == preparer
+    assert entry.changes["任务第1项 / 资金"] == ["81.60", "90.00"]
+    page = client.get(reverse("form-history", args=["declaration", form.pk])).content.decode()
+    assert "任务第1项 / 资金" in page
+    assert "81.60 → 90.00" in page
