@@ -426,7 +426,19 @@ def form_download(request, kind: str, pk: int, fmt: str):
     if fmt not in EXPORTERS:
         raise Http404
     project = form.project_name if spec.kind == FormKind.PROJECT_SELF_EVALUATION else None
-    filename, content_type, content = _export(spec.kind.value, fmt, form.department, form.year, project)
+    if (
+        form.status != FormStatus.APPROVED
+        and spec.kind != FormKind.PROJECTS
+        and request.GET.get("version") != "approved"
+    ):
+        # A form being adjusted prints what it holds now; its approved file stays one click away.
+        from core.exports.registry import export_form
+
+        filename, content_type, content = export_form(
+            spec.kind.value, fmt, form.department, form.year, project
+        )
+    else:
+        filename, content_type, content = _export(spec.kind.value, fmt, form.department, form.year, project)
     return attachment(content, filename, content_type)
 
 

@@ -166,3 +166,18 @@ def test_two_concurrent_decisions_on_one_form_exactly_one_succeeds(reviewer, fin
         thread.join()
     assert sorted(outcomes) == ["ok", "refused"]
     assert Review.objects.count() == 1
+
+
+def test_an_adjusted_form_prints_its_current_data_and_keeps_its_approved_file(
+    client, submitted, preparer, reviewer
+):
+    from django.urls import reverse
+
+    form_review(form=submitted, user=reviewer, grade="优")
+    client.force_login(preparer)
+    approved_xlsx = client.get(reverse("form-download", args=["declaration", submitted.pk, "xlsx"])).content
+    form_adjust(form=submitted, user=preparer)
+    Declaration.objects.filter(pk=submitted.pk).update(basic_expenditure="4900.00")
+    url = reverse("form-download", args=["declaration", submitted.pk, "xlsx"])
+    assert client.get(url).content != approved_xlsx
+    assert client.get(url, {"version": "approved"}).content == approved_xlsx
