@@ -314,8 +314,13 @@ def form_edit(request, kind: str, pk: int):
     if request.method == "POST":
         action = request.POST.get("action", "save")
         data = request.POST
-        if action == "paste":
-            data, notes = _paste_indicators(spec, form, request.POST)
+        if action in {"paste", "score"}:
+            if action == "paste":
+                data, notes = _paste_indicators(spec, form, request.POST)
+            elif hasattr(spec.editor, "propose_scores"):
+                data, notes = spec.editor.propose_scores(form, request.POST)
+            else:
+                raise Http404
             context["paste_notes"] = notes
             editor = spec.editor(form, data)
             return _render_editor(request, spec, form, editor, context)
@@ -352,6 +357,7 @@ def _render_editor(request, spec, form, editor, context, status=200):
         warnings=[] if editor.is_bound else _warnings(form, editor),
         can_edit=True,
         has_approval=_has_approval(form),
+        **(editor.summary() if hasattr(editor, "summary") else {}),
     )
     return render(request, editor.template_name, context, status=status)
 

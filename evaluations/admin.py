@@ -8,6 +8,7 @@ from evaluations.models import (
     EvaluationTaskIndicator,
     ProjectEvaluation,
     ProjectEvaluationIndicator,
+    ScoringPolicy,
     grade_for,
 )
 
@@ -83,3 +84,26 @@ class ProjectEvaluationAdmin(FormAdmin):
     def total_score_display(self, obj):
         total = obj.total_score()
         return "尚未评分" if total is None else f"{format_amount(total)}（{grade_for(total)}）"
+
+
+@admin.register(ScoringPolicy)
+class ScoringPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "district",
+        "year",
+        "budget_weight",
+        "output_weight",
+        "benefit_weight",
+        "satisfaction_weight",
+        "reverse_rule",
+    ]
+    list_filter = ["district", "year"]
+    fieldsets = [
+        (None, {"fields": ["district", "year"]}),
+        (
+            "分值（合计100）",
+            {"fields": ["budget_weight", "output_weight", "benefit_weight", "satisfaction_weight"]},
+        ),
+        ("规则", {"fields": ["reverse_rule", "over_achievement_percent", "achieved_floor", "partial_floor"]}),
+        ("自评等级", {"fields": ["excellent_floor", "good_floor", "fair_floor"]}),
+    ]

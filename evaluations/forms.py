@@ -1,5 +1,7 @@
 """Entry pages of the self-evaluations: 部门整体支出绩效自评表 and 项目支出绩效自评表."""
 
+from decimal import Decimal
+
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
@@ -23,8 +25,10 @@ from evaluations.models import (
     PROJECT_EVALUATION_AMOUNTS,
     DepartmentEvaluation,
     ProjectEvaluation,
+    policy_for,
 )
 from evaluations.records import department_evaluation_data, project_evaluation_data
+from evaluations.scoring import score_indicator, spread_weights
 from evaluations.services import NARRATIVE_FIELDS, department_evaluation_replace, project_evaluation_replace
 from indicators.forms import IndicatorRowForm, IndicatorTree
 from indicators.models import Scheme
@@ -137,6 +141,23 @@ class ProjectEvaluationHeaderForm(forms.Form):
         ]
 
 
+def _decimal(value) -> Decimal:
+    try:
+        return Decimal(str(value or "0").replace(",", ""))
+    except ArithmeticError:
+        return Decimal("0")
+
+
+def _proposal(form, policy):
+    return score_indicator(
+        form["annual_value"].value() or "",
+        form["actual_value"].value() or "",
+        _decimal(form["weight"].value()),
+        name=form["name"].value() or "",
+        policy=policy,
+    )
+
+
 class ProjectEvaluationRowForm(IndicatorRowForm):
     period_value = None
     stated_level1_code = None
@@ -183,7 +204,51 @@ class ProjectEvaluationEditor(Editor):
 
     def make_tree(self, data, initial):
         scheme = Scheme.objects.for_form(FormKind.PROJECT_SELF_EVALUATION, self.object.year)
-        return IndicatorTree(scheme, data, initial.get("indicators", []), form_class=ProjectEvaluationRowForm)
+        tree = IndicatorTree(scheme, data, initial.get("indicators", []), form_class=ProjectEvaluationRowForm)
+        policy = policy_for(self.object.department.district, self.object.year)
+        for branch in tree.branches:
+            for form in branch.formset.forms:
+                form.note = _proposal(form, policy).explanation
+        return tree
+
+    def summary(self) -> dict:
+        """总分 and 自评等级 of the stored form: computed, never typed."""
+        total = self.object.total_score()
+        return {
+            "total": total,
+            "grade": policy_for(self.object.department.district, self.object.year).grade(total),
+        }
+
+    @classmethod
+    def propose_scores(cls, obj, post) -> tuple[dict, list[str]]:
+        """Fill in default weights (where none are set) and the engine's proposed scores; nothing is saved."""
+        data = post.copy()
+        editor = cls(obj, data)
+        policy = policy_for(obj.department.district, obj.year)
+        rows = [(branch, form) for branch in editor.tree.branches for form in branch.formset.forms]
+        if not any(_decimal(form["weight"].value()) for _branch, form in rows):
+            weights = spread_weights([branch.category.parent.name for branch, _form in rows], policy)
+            for (_branch, form), weight in zip(rows, weights, strict=True):
+                data[form.add_prefix("weight")] = str(weight)
+        data["budget_weight"] = data.get("budget_weight") or str(policy.budget_weight)
+        scored = manual = 0
+        for _branch, form in rows:
+            proposal = score_indicator(
+                form["annual_value"].value() or "",
+                form["actual_value"].value() or "",
+                _decimal(data.get(form.add_prefix("weight"))),
+                name=form["name"].value() or "",
+                policy=policy,
+            )
+            if proposal.score is None:
+                manual += 1
+            else:
+                data[form.add_prefix("score")] = str(proposal.score)
+                scored += 1
+        notes = [f"已按评分规则给出 {scored} 项建议得分，请核对后保存。"]
+        if manual:
+            notes.append(f"{manual} 项为定性指标或无法自动比较，请按说明在区间内人工打分。")
+        return data, notes
 
     def to_data(self) -> dict:
         header = self.header.cleaned_data

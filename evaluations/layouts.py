@@ -277,7 +277,11 @@ def project_evaluation_layout(data: dict) -> Layout:
                 label("总分", colspan=6),
                 Cell(total_weight, style=Style.NUMBER),
                 Cell(total, style=Style.NUMBER),
-                label(f"自评等级：{grade_for(total) or '未评定'}", align="left"),
+                # The grade bands are the district's scoring policy, carried in the data.
+                label(
+                    f"自评等级：{(data.get('grade') if 'grade' in data else grade_for(total)) or '未评定'}",
+                    align="left",
+                ),
             ]
         )
     )

@@ -260,3 +260,114 @@ class ProjectEvaluationIndicator(IndicatorRow):
                 violation_error_message="得分不能超过分值。",
             ),
         ]
+
+
+class ScoringPolicy(models.Model):
+    """The administrator's scoring numbers (domain.md §4) for one district and year; defaults are national."""
+
+    class ReverseRule(models.TextChoices):
+        RATIO = "ratio", "目标值 ÷ 实际值 × 分值（本地常用）"
+        LINEAR = "linear", "超出后线性递减，至目标值2倍时为0（全国系统）"
+
+    district = models.ForeignKey(
+        "core.District", models.CASCADE, related_name="scoring_policies", verbose_name="区"
+    )
+    year = models.PositiveSmallIntegerField("评价年度")
+    budget_weight = models.DecimalField(
+        "预算执行率分值", max_digits=5, decimal_places=2, default=Decimal("10")
+    )
+    output_weight = models.DecimalField("产出指标分值", max_digits=5, decimal_places=2, default=Decimal("50"))
+    benefit_weight = models.DecimalField(
+        "效益指标分值", max_digits=5, decimal_places=2, default=Decimal("30")
+    )
+    satisfaction_weight = models.DecimalField(
+        "满意度指标分值", max_digits=5, decimal_places=2, default=Decimal("10")
+    )
+    reverse_rule = models.CharField(
+        "反向指标规则", max_length=16, choices=ReverseRule, default=ReverseRule.RATIO
+    )
+    achieved_floor = models.DecimalField(
+        "定性“达成”区间下限（%）", max_digits=5, decimal_places=2, default=Decimal("80")
+    )
+    partial_floor = models.DecimalField(
+        "定性“部分达成”区间下限（%）", max_digits=5, decimal_places=2, default=Decimal("60")
+    )
+    over_achievement_percent = models.DecimalField(
+        "超额需说明原因的比例（%）", max_digits=6, decimal_places=2, default=Decimal("130")
+    )
+    excellent_floor = models.DecimalField("“优”最低分", max_digits=5, decimal_places=2, default=Decimal("90"))
+    good_floor = models.DecimalField("“良”最低分", max_digits=5, decimal_places=2, default=Decimal("80"))
+    fair_floor = models.DecimalField("“中”最低分", max_digits=5, decimal_places=2, default=Decimal("60"))
+
+    class Meta:
+        verbose_name = "评分规则"
+        verbose_name_plural = "评分规则"
+        ordering = ["-year", "district"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year"], name="evaluations_policy_one_per_district_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_weight__gte=0)
+                & Q(output_weight__gte=0)
+                & Q(benefit_weight__gte=0)
+                & Q(satisfaction_weight__gte=0),
+                name="evaluations_policy_weights_nonnegative",
+                violation_error_message="分值不能为负数。",
+            ),
+            models.CheckConstraint(
+                condition=Q(partial_floor__lte=models.F("achieved_floor")) & Q(achieved_floor__lte=100),
+                name="evaluations_policy_bands_ordered",
+                violation_error_message="定性区间下限须满足：部分达成 ≤ 达成 ≤ 100。",
+            ),
+            models.CheckConstraint(
+                condition=Q(fair_floor__lte=models.F("good_floor"))
+                & Q(good_floor__lte=models.F("excellent_floor")),
+                name="evaluations_policy_grades_ordered",
+                violation_error_message="等级分数线须满足：中 ≤ 良 ≤ 优。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district}{self.year}年评分规则"
+
+    def clean(self) -> None:
+        super().clean()
+        total = self.budget_weight + self.output_weight + self.benefit_weight + self.satisfaction_weight
+        if total != 100:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(f"各项分值合计为{total}，应为100。")
+
+    def as_policy(self):
+        from evaluations.scoring import Band, Policy
+
+        return Policy(
+            budget_weight=self.budget_weight,
+            level1_weights={
+                "产出指标": self.output_weight,
+                "效益指标": self.benefit_weight,
+                "满意度指标": self.satisfaction_weight,
+            },
+            reverse_rule=self.reverse_rule,
+            qualitative_bands=(
+                Band("达成年度指标", self.achieved_floor, Decimal("100")),
+                Band("部分达成年度指标并具有一定效果", self.partial_floor, self.achieved_floor),
+                Band("未达成年度指标且效果较差", Decimal("0"), self.partial_floor),
+            ),
+            over_achievement=self.over_achievement_percent / 100,
+            grade_bands=(
+                (self.excellent_floor, "优"),
+                (self.good_floor, "良"),
+                (self.fair_floor, "中"),
+                (Decimal("0"), "差"),
+            ),
+        )
+
+
+def policy_for(district, year: int):
+    """The scoring policy of ``district`` for ``year``: the administrator's, else the national defaults."""
+    from evaluations.scoring import DEFAULT_POLICY
+
+    policy = ScoringPolicy.objects.filter(district=district, year=year).first()
+    return policy.as_policy() if policy else DEFAULT_POLICY

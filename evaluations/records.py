@@ -7,6 +7,7 @@ from evaluations.models import (
     PROJECT_EVALUATION_AMOUNTS,
     DepartmentEvaluation,
     ProjectEvaluation,
+    policy_for,
 )
 from evaluations.services import NARRATIVE_FIELDS
 
@@ -56,4 +57,7 @@ def project_evaluation_data(evaluation: ProjectEvaluation) -> dict:
         "expected_goal": evaluation.expected_goal,
         "actual_completion": evaluation.actual_completion,
         "indicators": indicators,
+        "grade": policy_for(evaluation.department.district, evaluation.year).grade(
+            evaluation.total_score(rows)
+        ),
     }
