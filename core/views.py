@@ -174,41 +174,79 @@ def _empty_data(spec: KindSpec, department: Department, year: int, name: str) ->
     if spec.kind == FormKind.PROJECT_SELF_EVALUATION:
         return _project_evaluation_start(department, year, name)
     if spec.kind == FormKind.SELF_EVALUATION:
-        # The expected goal of a self-evaluation is that year's declared goal (domain.md §2.4).
-        declaration = (
-            REGISTRY[FormKind.DECLARATION.value]
-            .model.objects.filter(department=department, year=year)
-            .first()
-        )
-        return {"expected_goal": declaration.overall_goal if declaration else ""}
+        return _department_evaluation_start(department, year)
     return {}
 
 
-def _project_evaluation_start(department: Department, year: int, name: str) -> dict:
-    """A project self-evaluation starts from that project's targets: indicators and 年度指标值 (§2.5)."""
-    from declarations.records import project_data
+def _targets(kind: FormKind, department: Department, year: int, **identity):
+    """The targets a self-evaluation starts from: the approved ones, else the latest there are."""
+    forms = REGISTRY[kind.value].model.objects.filter(department=department, year=year, **identity)
+    return forms.filter(status=FormStatus.APPROVED).first() or forms.first()
 
-    project = (
-        REGISTRY[FormKind.PROJECTS.value]
-        .model.objects.filter(department=department, year=year, name=name)
-        .first()
-    )
+
+def _department_evaluation_start(department: Department, year: int) -> dict:
+    """§2.4: the expected goal and the tasks (with their key indicators) of that year's declared targets."""
+    from core.richtext import rich_text_plain
+
+    declaration = _targets(FormKind.DECLARATION, department, year)
+    table = _targets(FormKind.TARGET_TABLE, department, year)
+    data: dict = {"expected_goal": declaration.overall_goal if declaration else ""}
+    if table is not None:
+        block = table.blocks.filter(period="annual").prefetch_related("tasks__indicators").first()
+        if block is not None:
+            data["expected_goal"] = data["expected_goal"] or block.goal
+            data["tasks"] = [
+                {
+                    "name": task.name,
+                    "expected": task.goal,
+                    "indicators": [
+                        {"name": f"{i.name}（{i.standard}）" if i.standard else i.name}
+                        for i in task.indicators.all()
+                    ],
+                }
+                for task in block.tasks.all()
+            ]
+    if declaration is not None and not data.get("tasks"):
+        data["tasks"] = [
+            {"name": task.name, "expected": rich_text_plain(task.expected_goal), "amount": str(task.amount)}
+            for task in declaration.tasks.all()
+        ]
+    return data
+
+
+def _project_evaluation_start(department: Department, year: int, name: str) -> dict:
+    """§2.5: a project self-evaluation starts from that project's targets: indicators, 年度指标值, weights."""
+    from declarations.records import project_data
+    from evaluations.models import policy_for
+    from evaluations.scoring import spread_weights
+
+    policy = policy_for(department.district, year)
+    project = _targets(FormKind.PROJECTS, department, year, name=name)
     if project is None:
-        return {"project_name": name, "competent_department": department.name}
+        return {
+            "project_name": name,
+            "competent_department": department.name,
+            "budget_weight": str(policy.budget_weight),
+        }
     data = project_data(project)
+    indicators = [
+        {key: row[key] for key in ("level1", "level2", "name", "annual_value")} for row in data["indicators"]
+    ]
+    for row, weight in zip(
+        indicators, spread_weights([row["level1"] for row in indicators], policy), strict=True
+    ):
+        row["weight"] = str(weight)
     return {
         "project_name": name,
         "competent_department": department.name,
         "implementing_unit": data["unit"],
         "expected_goal": data["goal"],
+        "budget_weight": str(policy.budget_weight),
         "funds": {
             "initial_current": data["fiscal_appropriation"],
             "initial_other": str(project.special_account + project.other_funds),
         },
-        "indicators": [
-            {key: row[key] for key in ("level1", "level2", "name", "annual_value")}
-            for row in data["indicators"]
-        ],
+        "indicators": indicators,
     }
 
 

@@ -284,3 +284,44 @@ def test_the_history_lists_who_changed_which_row_from_what_to_what(client, prepa
     page = client.get(reverse("form-history", args=["declaration", form.pk])).content.decode()
     assert "任务第1项 / 资金" in page
     assert "81.60 → 90.00" in page
+
+
+def test_a_department_self_evaluation_starts_from_the_years_declared_tasks(client, preparer):
+    from declarations.models import DeclarationTask
+
+    client.force_login(preparer)
+    client.post(reverse("form-create"), {"kind": "self-evaluation", "year": 2025})
+    evaluation = DepartmentEvaluation.objects.get(department=preparer.department, year=2025)
+    declaration = tianhe_form("declaration")
+    assert evaluation.expected_goal == declaration.overall_goal
+    tasks = list(evaluation.tasks.all())
+    assert [t.name for t in tasks] == list(
+        DeclarationTask.objects.filter(declaration=declaration).values_list("name", flat=True)
+    )
+    assert tasks[0].amount == declaration.tasks.first().amount
+
+
+def test_a_2019_self_evaluation_takes_the_target_tables_tasks_with_their_key_indicators(client, preparer):
+    client.force_login(preparer)
+    client.post(reverse("form-create"), {"kind": "self-evaluation", "year": 2019})
+    evaluation = DepartmentEvaluation.objects.get(department=preparer.department, year=2019)
+    table = TargetTable.objects.get(department=preparer.department, year=2019)
+    annual = table.blocks.get(period="annual")
+    assert [t.name for t in evaluation.tasks.all()] == [t.name for t in annual.tasks.all()]
+    first = evaluation.tasks.first()
+    assert first.indicators.count() == annual.tasks.first().indicators.count() > 0
+
+
+def test_a_project_self_evaluation_gets_the_policy_weights_spread_over_its_indicators(client, preparer):
+    from decimal import Decimal
+
+    project = Project.objects.get(department=preparer.department, year=2024, name="法律援助补贴和业务经费")
+    client.force_login(preparer)
+    client.post(
+        reverse("form-create"), {"kind": "project-self-evaluation", "year": 2024, "name": project.name}
+    )
+    evaluation = ProjectEvaluation.objects.get(department=preparer.department, year=2024)
+    by_level1: dict = {}
+    for row in evaluation.indicators.select_related("category__parent"):
+        by_level1[row.category.parent.name] = by_level1.get(row.category.parent.name, 0) + row.weight
+    assert by_level1 == {"产出指标": Decimal("50"), "效益指标": Decimal("30"), "满意度指标": Decimal("10")}
