@@ -25,6 +25,7 @@ urlpatterns = [
     path("forms/<slug:kind>/<int:pk>/history/", views.form_history, name="form-history"),
     path("forms/<slug:kind>/<int:pk>/compare/", views.form_compare, name="form-compare"),
     path("overview/", views.overview, name="overview"),
+    path("results/", views.results, name="results"),
     path("forms/<slug:kind>/<int:pk>/download.<str:fmt>", views.form_download, name="form-download"),
     path("departments/<int:department>/<int:year>/projects/", views.project_list, name="project-list"),
     path("departments/<int:department>/<int:year>/forms.zip", views.department_zip, name="department-zip"),

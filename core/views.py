@@ -820,3 +820,40 @@ def form_compare(request, kind: str, pk: int):
             "current_tables": render_tables_html(spec.layout(current)),
         },
     )
+
+
+# --- the district's self-evaluation results ---------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def results(request):
+    """预算完成率, 总分 and grade per department and project, with charts; as XLSX with native charts."""
+    from evaluations.results import (
+        bar_chart_svg,
+        completion_rates,
+        district_results,
+        grade_counts,
+        results_xlsx,
+    )
+
+    if request.user.role == User.Role.PREPARER:
+        raise Http404
+    year = _int(request.GET.get("year"), date.today().year - 1)
+    rows = district_results(departments_for_user(request.user), year)
+    if request.GET.get("format") == "xlsx":
+        return attachment(
+            results_xlsx(rows, year),
+            f"{year}年度绩效自评结果.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return render(
+        request,
+        "evaluations/results.html",
+        {
+            "year": year,
+            "rows": rows,
+            "grade_chart": bar_chart_svg(grade_counts(rows), unit="个"),
+            "rate_chart": bar_chart_svg(completion_rates(rows), unit="%", maximum=100),
+        },
+    )

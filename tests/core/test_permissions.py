@@ -44,6 +44,7 @@ def urls() -> dict[str, str]:
         "projects-download": reverse("project-list-download", args=[department, 2024, "xlsx"]),
         "zip": reverse("department-zip", args=[department, table.year]),
         "overview": reverse("overview") + "?year=2025",
+        "results": reverse("results") + "?year=2022",
         "import": reverse("form-import"),
         "admin": reverse("admin:declarations_declaration_change", args=[declaration.pk]),
     }
@@ -61,6 +62,7 @@ EXPECTED = {
     "projects-download": (302, 200, 404, 200, 404, 200, 200),
     "zip": (302, 200, 404, 200, 404, 200, 200),
     "overview": (302, 404, 404, 200, 200, 200, 200),
+    "results": (302, 404, 404, 200, 200, 200, 200),
     "import": (302, 200, 200, 403, 403, 403, 403),
     "admin": (302, 302, 302, 302, 302, 302, 200),
 }
