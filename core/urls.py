@@ -28,6 +28,11 @@ urlpatterns = [
     path("results/", views.results, name="results"),
     path("forms/<slug:kind>/<int:pk>/download.<str:fmt>", views.form_download, name="form-download"),
     path("departments/<int:department>/<int:year>/projects/", views.project_list, name="project-list"),
+    path(
+        "departments/<int:department>/<int:year>/projects/import/",
+        views.project_import,
+        name="project-import",
+    ),
     path("departments/<int:department>/<int:year>/forms.zip", views.department_zip, name="department-zip"),
     path(
         "departments/<int:department>/<int:year>/projects/download.<str:fmt>",
