@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from core import views
+from indicators import views as indicator_views
 
 urlpatterns = [
     path("", views.workspace, name="workspace"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("forms/<slug:kind>/<int:pk>/compare/", views.form_compare, name="form-compare"),
     path("overview/", views.overview, name="overview"),
     path("results/", views.results, name="results"),
+    path("indicators/suggest/", indicator_views.suggest, name="indicator-suggest"),
     path("forms/<slug:kind>/<int:pk>/download.<str:fmt>", views.form_download, name="form-download"),
     path("departments/<int:department>/<int:year>/projects/", views.project_list, name="project-list"),
     path(

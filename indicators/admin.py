@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from indicators.models import Category, Scheme, SchemeUsage
+from indicators.models import Category, LibraryIndicator, LibraryValue, Scheme, SchemeUsage
 
 
 class CategoryInline(admin.TabularInline):
@@ -26,3 +26,50 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["__str__", "code", "scheme", "position", "code_is_official"]
     list_filter = ["scheme"]
     list_select_related = ["parent", "scheme"]
+
+
+class LibraryValueInline(admin.TabularInline):
+    model = LibraryValue
+    extra = 0
+    readonly_fields = ["text", "uses", "departments"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LibraryIndicator)
+class LibraryIndicatorAdmin(admin.ModelAdmin):
+    """Curating the library: recommend, retire, merge duplicates; the counts come from the forms."""
+
+    list_display = ["name", "level1", "level2", "uses", "recommended", "retired", "merged_into"]
+    list_filter = ["level1", "level2", "recommended", "retired"]
+    search_fields = ["name"]
+    readonly_fields = ["level1", "level2", "name", "uses", "departments"]
+    fields = ["level1", "level2", "name", "uses", "departments", "recommended", "retired", "merged_into"]
+    inlines = [LibraryValueInline]
+    actions = ["recommend", "retire", "merge"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="标记为推荐")
+    def recommend(self, request, queryset):
+        queryset.update(recommended=True)
+
+    @admin.action(description="停用")
+    def retire(self, request, queryset):
+        queryset.update(retired=True)
+
+    @admin.action(description="合并为使用最多的一个（其余计入它）")
+    def merge(self, request, queryset):
+        from indicators.library import library_rebuild
+
+        chosen = list(queryset.order_by("-uses", "name"))
+        if len(chosen) < 2:
+            self.message_user(request, "请至少选择两个指标合并。", level="warning")
+            return
+        target, others = chosen[0], chosen[1:]
+        LibraryIndicator.objects.filter(pk__in=[o.pk for o in others]).update(merged_into=target)
+        library_rebuild()
+        self.message_user(request, f"已将 {len(others)} 个指标合并到“{target.name}”。")

@@ -129,3 +129,83 @@ class IndicatorRow(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def level2_key(name: str) -> str:
+    """二级 names across schemes: “社会效益指标” (2025) and “社会效益” (classic) are one key."""
+    return name.strip().removesuffix("指标") or name.strip()
+
+
+class LibraryIndicatorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired=False, merged_into__isnull=True)
+
+    def for_level2(self, level2: str):
+        return self.filter(level2_key=level2_key(level2))
+
+
+class LibraryIndicator(models.Model):
+    """A 三级 indicator written before, with the target values used with it (the indicator library).
+
+    Rebuilt from every approved form and the published seeds by ``indicators.library.library_rebuild``;
+    administrators' curation (recommended, retired, merged into another) survives a rebuild.
+    """
+
+    level1 = models.CharField("一级指标", max_length=50)
+    level2 = models.CharField("二级指标", max_length=50)
+    level2_key = models.CharField("二级指标（归一）", max_length=50, db_index=True, editable=False)
+    name = models.CharField("三级指标", max_length=300)
+    uses = models.PositiveIntegerField("使用次数", default=0)
+    departments = models.ManyToManyField(
+        "core.Department", blank=True, related_name="+", verbose_name="使用部门"
+    )
+    recommended = models.BooleanField("推荐", default=False)
+    retired = models.BooleanField("停用", default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name="已合并到",
+        help_text="重复的指标合并到此指标后不再单独推荐，其使用记录计入此指标。",
+    )
+
+    objects = LibraryIndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "指标库指标"
+        verbose_name_plural = "指标库"
+        ordering = ["level2_key", "-recommended", "-uses", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["level2_key", "name"], name="indicators_library_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level2} / {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.level2_key = level2_key(self.level2)
+        super().save(*args, **kwargs)
+
+
+class LibraryValue(models.Model):
+    """A target value used with a library indicator, and how often."""
+
+    indicator = models.ForeignKey(
+        LibraryIndicator, models.CASCADE, related_name="values", verbose_name="指标"
+    )
+    text = models.CharField("指标值", max_length=300)
+    uses = models.PositiveIntegerField("使用次数", default=0)
+    departments = models.CharField("使用部门", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "常用指标值"
+        verbose_name_plural = "常用指标值"
+        ordering = ["-uses", "text"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "text"], name="indicators_library_unique_value")
+        ]
+
+    def __str__(self) -> str:
+        return self.text

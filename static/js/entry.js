@@ -160,6 +160,49 @@
     }
   }
 
+  // --- suggestions from the indicator library --------------------------------------------------------
+  // Typing a 三级 name under a 二级 lists indicators other departments wrote there, with their usual
+  // target values; picking one fills the name only (the target stays for the preparer to set).
+
+  let suggestTimer = null;
+
+  function suggest(input) {
+    const group = input.closest("tbody[data-category]");
+    const table = input.closest("[data-suggest-url]");
+    if (!group || !table || !/-name$/.test(input.name)) return;
+    const level2 = group.dataset.category.split("/").pop();
+    const listId = `suggest-${group.dataset.formset}`;
+    let list = document.getElementById(listId);
+    if (!list) {
+      list = document.createElement("datalist");
+      list.id = listId;
+      document.body.append(list);
+    }
+    input.setAttribute("list", listId);
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(async () => {
+      const url = `${table.dataset.suggestUrl}?level2=${encodeURIComponent(level2)}&q=${encodeURIComponent(input.value)}`;
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const { suggestions } = await response.json();
+      list.replaceChildren(
+        ...suggestions.map((item) => {
+          const option = document.createElement("option");
+          option.value = item.name;
+          const values = item.values.map((value) => `${value.text}（${value.uses}次）`).join("；");
+          option.label = `${item.recommended ? "【推荐】" : ""}常用指标值：${values || "—"}`;
+          return option;
+        })
+      );
+    }, 200);
+  }
+
+  document.addEventListener("focusin", (event) => {
+    if (event.target.matches("input[name$='-name']")) suggest(event.target);
+  });
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("input[name$='-name']")) suggest(event.target);
+  });
   document.addEventListener("input", changed);
   document.addEventListener("DOMContentLoaded", recalculate);
   document.addEventListener("submit", () => {

@@ -74,3 +74,20 @@ def test_rows_are_moved_and_removed_in_place_and_saved_in_page_order(
     assert [task.name for task in stored.tasks.all()] == [names[1], names[0], names[2]]
     assert list(stored.indicators.values_list("name", flat=True))[1] == first_indicator
     assert script_errors == []
+
+
+def test_typing_an_indicator_suggests_from_the_library(demo, sign_in, page, live_server):
+    declaration = Declaration.objects.get(department__name=TIANHE, year=2025)
+    sign_in("tianhe")
+    page.goto(f"{live_server.url}/forms/declaration/{declaration.pk}/")
+    group = page.locator("tbody[data-category='产出指标/数量指标']")
+    group.locator("[data-add]").click()
+    name = group.locator("tr[data-row]").last.locator("[name$='-name']")
+    name.fill("调解")
+    list_id = name.get_attribute("list")
+    options = page.locator(f"datalist#{list_id} option")
+    expect(options.first).to_be_attached()
+    values = [options.nth(i).get_attribute("value") for i in range(options.count())]
+    assert "人均年度调解案件数" in values
+    label = page.locator(f"datalist#{list_id} option[value='人均年度调解案件数']").get_attribute("label")
+    assert "≥55" in label

@@ -42,6 +42,11 @@ class Command(BaseCommand):
                 self.load_file(path)
             if not no_users:
                 self.ensure_users()
+            from indicators.library import library_rebuild
+
+            count = library_rebuild()
+            if self.verbosity:
+                self.stdout.write(f"指标库：{count} 个三级指标。")
             if dry_run:
                 transaction.set_rollback(True)
                 self.stdout.write("试运行：未写入任何数据。")
