@@ -35,6 +35,7 @@ urlpatterns = [
         views.project_import,
         name="project-import",
     ),
+    path("departments/<int:department>/compare/", views.years_compare, name="years-compare"),
     path("departments/<int:department>/<int:year>/forms.zip", views.department_zip, name="department-zip"),
     path(
         "departments/<int:department>/<int:year>/projects/download.<str:fmt>",

@@ -912,3 +912,64 @@ def project_import(request, department: int, year: int):
         {"department": department, "year": year, "text": text, "table": table, "errors": errors},
         status=400 if errors or (table and table.problems) else 200,
     )
+
+
+# --- two years of a department side by side ----------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def years_compare(request, department: int):
+    """A department's form of one kind in two years: indicators added, removed, raised or lowered."""
+    from core.records import data_differences
+    from indicators.compare import indicator_changes
+
+    department = department_for_user(request.user, department)
+    kind_value = request.GET.get("kind") or FormKind.DECLARATION.value
+    if kind_value not in FormKind.values or kind_value == FormKind.PROJECT_SELF_EVALUATION:
+        raise Http404
+    spec = REGISTRY[kind_value]
+    years = _years(department)
+    later = _int(request.GET.get("to"), years[0])
+    earlier = _int(request.GET.get("from"), later - 1)
+    before, after = spec.dump(department, earlier), spec.dump(department, later)
+    changes, projects, differences = [], [], []
+    if before and after:
+        if spec.kind == FormKind.PROJECTS:
+            old = {p["name"]: p for p in before["projects"]}
+            new = {p["name"]: p for p in after["projects"]}
+            projects = [("新增项目", name) for name in new if name not in old]
+            projects += [("删除项目", name) for name in old if name not in new]
+            for name in new.keys() & old.keys():
+                changes += [
+                    (name, change)
+                    for change in indicator_changes(old[name]["indicators"], new[name]["indicators"])
+                ]
+        elif "indicators" in after:
+            changes = [
+                ("", change) for change in indicator_changes(before["indicators"], after["indicators"])
+            ]
+        skip = {"year", "indicators", "projects", "kind", "department", "district"}
+        differences = data_differences(
+            {k: v for k, v in before.items() if k not in skip},
+            {k: v for k, v in after.items() if k not in skip},
+        )
+    return render(
+        request,
+        "core/years_compare.html",
+        {
+            "department": department,
+            "spec": spec,
+            "kinds": [kind for kind in FormKind if kind != FormKind.PROJECT_SELF_EVALUATION],
+            "years": years,
+            "earlier": earlier,
+            "later": later,
+            "before": before,
+            "after": after,
+            "changes": changes,
+            "projects": projects,
+            "differences": differences,
+            "before_tables": render_tables_html(spec.layout(before)) if before else "",
+            "after_tables": render_tables_html(spec.layout(after)) if after else "",
+        },
+    )

@@ -45,6 +45,9 @@ def urls() -> dict[str, str]:
         "zip": reverse("department-zip", args=[department, table.year]),
         "overview": reverse("overview") + "?year=2025",
         "results": reverse("results") + "?year=2022",
+        "years-compare": reverse("years-compare", args=[department]),
+        "project-import": reverse("project-import", args=[department, 2024]),
+        "suggest": reverse("indicator-suggest") + "?level2=数量指标",
         "import": reverse("form-import"),
         "admin": reverse("admin:declarations_declaration_change", args=[declaration.pk]),
     }
@@ -63,6 +66,9 @@ EXPECTED = {
     "zip": (302, 200, 404, 200, 404, 200, 200),
     "overview": (302, 404, 404, 200, 200, 200, 200),
     "results": (302, 404, 404, 200, 200, 200, 200),
+    "years-compare": (302, 200, 404, 200, 404, 200, 200),
+    "project-import": (302, 200, 404, 404, 404, 404, 404),
+    "suggest": (302, 200, 200, 200, 200, 200, 200),
     "import": (302, 200, 200, 403, 403, 403, 403),
     "admin": (302, 302, 302, 302, 302, 302, 200),
 }
