@@ -382,3 +382,45 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ExportJob(models.Model):
+    """A batch export run by a background worker; the page polls its progress and downloads the result."""
+
+    class Kind(models.TextChoices):
+        DISTRICT_ZIP = "district-zip", "全区表格打包"
+        RESULTS = "results", "绩效自评结果工作簿"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name="发起人"
+    )
+    kind = models.CharField("类型", max_length=16, choices=Kind)
+    params = models.JSONField("参数", default=dict)
+    status = models.CharField("状态", max_length=16, choices=Status, default=Status.QUEUED)
+    done = models.PositiveIntegerField("已完成", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    content = models.BinaryField("文件", null=True, blank=True, editable=False)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台导出任务"
+        verbose_name_plural = "后台导出任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0

@@ -125,10 +125,15 @@ def workspace(request):
     )
 
 
-def _inbox(user) -> list[tuple[KindSpec, FormBase]]:
-    """What waits for ``user``: forms to review at their tier, or their department's drafts and returns."""
-    from core.workflow import tier_reviewers
+INBOX_LIMIT = 100
 
+
+def _inbox(user) -> list[tuple[KindSpec, FormBase]]:
+    """What waits for ``user``: forms to review at their tier, or their department's drafts and returns.
+
+    One query per form kind: ``visible_to`` already limits a reviewer to the departments assigned to
+    them (the tier-1 reviewers) and the finance bureau to all (the tier-2 reviewers).
+    """
     items = []
     for kind in FormKind:
         spec = REGISTRY[kind.value]
@@ -140,12 +145,7 @@ def _inbox(user) -> list[tuple[KindSpec, FormBase]]:
             forms = forms.filter(status=FormStatus.SUBMITTED, review_tier=tier)
         else:
             continue
-        for form in forms.order_by("-year", "department__name")[:200]:
-            if (
-                user.role == User.Role.PREPARER
-                or tier_reviewers(form, form.review_tier).filter(pk=user.pk).exists()
-            ):
-                items.append((spec, form))
+        items += [(spec, form) for form in forms.order_by("-year", "department__name")[:INBOX_LIMIT]]
     return items
 
 
@@ -695,16 +695,21 @@ def form_history(request, kind: str, pk: int):
 # --- the finance bureau's overview ----------------------------------------------------------------------
 
 
-def _overview_rows(user, kind: FormKind, year: int, status: str = ""):
+OVERVIEW_PAGE_SIZE = 100
+
+
+def _overview_rows(user, kind: FormKind, year: int, status: str = "", district: int = 0):
     spec = REGISTRY[kind.value]
     forms = spec.model.objects.visible_to(user).filter(year=year).select_related("department__district")
     if status:
         forms = forms.filter(status=status)
-    rows = []
-    for form in forms.order_by("department__district__name", "department__name"):
-        totals = _key_totals(form)
-        rows.append({"form": form, "totals": totals})
-    return spec, rows
+    if district:
+        forms = forms.filter(department__district_id=district)
+    return spec, forms.order_by("department__district__name", "department__name")
+
+
+def _with_totals(forms) -> list[dict]:
+    return [{"form": form, "totals": _key_totals(form)} for form in forms]
 
 
 def _key_totals(form) -> list[tuple[str, object]]:
@@ -734,9 +739,15 @@ def overview(request):
     kind = FormKind(kind_value)
     year = _int(request.GET.get("year"), date.today().year)
     status = request.GET.get("status", "")
-    spec, rows = _overview_rows(request.user, kind, year, status if status in FormStatus.values else "")
+    district = _int(request.GET.get("district"), 0)
+    spec, rows = _overview_rows(
+        request.user, kind, year, status if status in FormStatus.values else "", district
+    )
     if request.GET.get("format") == "xlsx":
-        return _overview_xlsx(spec, year, rows)
+        return _overview_xlsx(spec, year, _with_totals(rows))
+    from django.core.paginator import Paginator
+
+    page = Paginator(rows, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "core/overview.html",
@@ -745,11 +756,21 @@ def overview(request):
             "kind": kind,
             "kinds": FormKind,
             "year": year,
-            "rows": rows,
+            "rows": _with_totals(page.object_list),
+            "page": page,
+            "count": page.paginator.count,
             "status": status,
             "statuses": FormStatus,
+            "districts": _districts(request.user),
+            "district": district,
         },
     )
+
+
+def _districts(user):
+    from core.models import District
+
+    return District.objects.filter(departments__in=departments_for_user(user)).distinct().order_by("name")
 
 
 def _overview_xlsx(spec, year, rows):
@@ -840,7 +861,11 @@ def results(request):
     if request.user.role == User.Role.PREPARER:
         raise Http404
     year = _int(request.GET.get("year"), date.today().year - 1)
-    rows = district_results(departments_for_user(request.user), year)
+    districts = list(_districts(request.user))
+    # One district at a time on screen (a province is hundreds of departments); the background job
+    # builds any district's workbook.
+    district = _int(request.GET.get("district"), districts[0].pk if districts else 0)
+    rows = district_results(departments_for_user(request.user).filter(district_id=district), year)
     if request.GET.get("format") == "xlsx":
         return attachment(
             results_xlsx(rows, year),
@@ -854,6 +879,8 @@ def results(request):
             "year": year,
             "rows": rows,
             "grade_chart": bar_chart_svg(grade_counts(rows), unit="个"),
+            "districts": districts,
+            "district": district,
             "rate_chart": bar_chart_svg(completion_rates(rows), unit="%", maximum=100),
         },
     )
@@ -973,3 +1000,71 @@ def years_compare(request, department: int):
             "after_tables": render_tables_html(spec.layout(after)) if after else "",
         },
     )
+
+
+# --- background export jobs -----------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def job_start(request):
+    """Queue a district's ZIP or a year's results workbook; the job page shows its progress."""
+    from core.jobs import export_job_start
+    from core.models import ExportJob
+
+    if request.user.role == User.Role.PREPARER:
+        raise Http404
+    kind = request.POST.get("kind", "")
+    if kind not in ExportJob.Kind.values:
+        raise Http404
+    district = _int(request.POST.get("district"), 0)
+    if not departments_for_user(request.user).filter(district_id=district).exists():
+        raise Http404
+    year = _int(request.POST.get("year"), 0)
+    formats = [f for f in request.POST.getlist("formats") if f in EXPORTERS] or ["pdf", "xlsx"]
+    job = export_job_start(
+        user=request.user, kind=kind, params={"district": district, "year": year, "formats": formats}
+    )
+    return redirect("job-detail", pk=job.pk)
+
+
+def _job_for_user(user, pk: int):
+    from core.models import ExportJob
+
+    return get_object_or_404(ExportJob.objects.defer("content"), pk=pk, user=user)
+
+
+@require_GET
+@login_required
+def job_detail(request, pk: int):
+    return render(request, "core/job.html", {"job": _job_for_user(request.user, pk)})
+
+
+@require_GET
+@login_required
+def job_status(request, pk: int):
+    from django.http import JsonResponse
+
+    job = _job_for_user(request.user, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "error": job.error,
+            "download": reverse("job-download", args=[job.pk]) if job.status == job.Status.DONE else "",
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+@login_required
+def job_download(request, pk: int):
+    from core.models import ExportJob
+
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportJob.Status.DONE)
+    content_type = "application/zip" if job.filename.endswith(".zip") else EXPORTERS["xlsx"].content_type
+    return attachment(bytes(job.content), job.filename, content_type)

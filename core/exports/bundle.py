@@ -42,9 +42,33 @@ def department_year_keys(department: Department, year: int) -> list[FormKey]:
 
 
 def _entry(name: str, content: bytes, when: datetime) -> tuple[zipfile.ZipInfo, bytes]:
-    info = zipfile.ZipInfo(name.translate(UNSAFE), date_time=when.timetuple()[:6])
+    # ``name`` is already safe: each path part was translated by the caller ("部门/文件名").
+    info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
     return info, content
+
+
+def _department_entries(department, year, keys, formats, now, folder: str = ""):
+    """The files of one department's forms and their manifest lines."""
+    entries, lines = [], []
+    for key in keys:
+        status = approval_summary(key)
+        for format in formats:
+            served = served_export(key.kind, format, department, year, key.project or None)
+            entries.append(_entry(folder + served.filename.translate(UNSAFE), served.content, now))
+            if served.frozen is not None:
+                origin = (
+                    f"审核通过时冻结的原件（{timezone.localtime(served.frozen.created_at):%Y-%m-%d %H:%M}）"
+                )
+                digest = served.frozen.sha256
+            else:
+                origin = "按当前数据生成"
+                digest = hashlib.sha256(served.content).hexdigest()
+            lines.append(
+                f"{folder}{served.filename.translate(UNSAFE)}\t{status}\t{origin}\t"
+                f"SHA-256 {digest}\t{len(served.content):,}字节"
+            )
+    return entries, lines
 
 
 def department_year_zip(
@@ -60,24 +84,7 @@ def department_year_zip(
     if not keys:
         raise LookupError(f"{department.name}没有{year}年的任何表格。")
     now = timezone.localtime()
-    entries, lines = [], []
-    for key in keys:
-        status = approval_summary(key)
-        for format in formats:
-            served = served_export(key.kind, format, department, year, key.project or None)
-            entries.append(_entry(served.filename, served.content, now))
-            if served.frozen is not None:
-                origin = (
-                    f"审核通过时冻结的原件（{timezone.localtime(served.frozen.created_at):%Y-%m-%d %H:%M}）"
-                )
-                digest = served.frozen.sha256
-            else:
-                origin = "按当前数据生成"
-                digest = hashlib.sha256(served.content).hexdigest()
-            lines.append(
-                f"{served.filename.translate(UNSAFE)}\t{status}\t{origin}\t"
-                f"SHA-256 {digest}\t{len(served.content):,}字节"
-            )
+    entries, lines = _department_entries(department, year, keys, formats, now)
 
     manifest = [
         f"{department.name}{year}年预算绩效表格",
@@ -97,3 +104,42 @@ def department_year_zip(
             archive.writestr(info, content)
         archive.writestr(*_entry(MANIFEST_NAME, "\r\n".join(manifest).encode("utf-8-sig"), now))
     return f"{department.name}-{year}-预算绩效表格.zip".translate(UNSAFE), buffer.getvalue()
+
+
+def departments_year_zip(
+    departments: list[Department], year: int, formats: tuple[str, ...] = ("pdf", "xlsx"), progress=None
+) -> tuple[str, bytes]:
+    """Every form of ``departments`` (a district's) for ``year``, a folder per department.
+
+    ``progress(done, total)`` is called after each department (the background job reports it).
+    """
+    departments = sorted(departments, key=lambda department: department.name)
+    if not departments:
+        raise LookupError("没有可打包的部门。")
+    district = departments[0].district
+    now = timezone.localtime()
+    buffer = io.BytesIO()
+    lines, count = [], 0
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for done, department in enumerate(departments, start=1):
+            keys = department_year_keys(department, year)
+            if keys:
+                folder = department.name.translate(UNSAFE) + "/"
+                entries, department_lines = _department_entries(department, year, keys, formats, now, folder)
+                for info, content in entries:
+                    archive.writestr(info, content)
+                lines += department_lines
+                count += len(entries)
+            if progress is not None:
+                progress(done, len(departments))
+        manifest = [
+            f"{district.name}{year}年预算绩效表格",
+            f"打包时间：{now:%Y-%m-%d %H:%M}",
+            f"部门数：{len(departments)}，文件数：{count}",
+            "",
+            "文件名\t审核状态\t来源\t校验值\t大小",
+            *lines,
+            "",
+        ]
+        archive.writestr(*_entry(MANIFEST_NAME, "\r\n".join(manifest).encode("utf-8-sig"), now))
+    return f"{district.name}-{year}-预算绩效表格.zip".translate(UNSAFE), buffer.getvalue()
