@@ -81,12 +81,36 @@ class ScoreField(AmountField):
 class RichTextField(forms.CharField):
     """Long text kept as paragraphs: one line typed is one ``<p>``; any other markup is dropped."""
 
+    MAX_LENGTH = 50000  # a long text on a form is a few thousand characters; this is a paste gone wrong
+
     def __init__(self, label: str, *, rows: int = 3, **kwargs):
         kwargs.setdefault("required", False)
-        super().__init__(label=label, strip=True, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+        super().__init__(
+            label=label,
+            strip=True,
+            max_length=self.MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": rows}),
+            error_messages={"max_length": f"“{label}”最多 %(limit_value)d 个字（现有 %(show_value)d 个）。"},
+            **kwargs,
+        )
 
     def clean(self, value):
         return clean_rich_text(super().clean(value))
+
+
+# A tag in a plain-text field is a paste from a web page or an attack, never a name or a target value
+# ("<5%" and "≤5%" stay allowed: a tag starts with a letter, "/", "!" or "?").
+MARKUP = re.compile(r"<\s*[A-Za-z/!?]")
+
+
+def no_markup(label: str):
+    def validate(value: str) -> None:
+        if MARKUP.search(value or ""):
+            raise forms.ValidationError(
+                f"“{label}”不能包含网页标记（如“<script>”），请只填文字。", code="markup"
+            )
+
+    return validate
 
 
 def text_field(label: str, *, required: bool = True, max_length: int = 300, rows: int = 0) -> forms.CharField:
@@ -96,6 +120,7 @@ def text_field(label: str, *, required: bool = True, max_length: int = 300, rows
         required=required,
         max_length=max_length,
         widget=widget,
+        validators=[no_markup(label)],
         error_messages={
             "required": f"请填写“{label}”。",
             "max_length": f"“{label}”最多 %(limit_value)d 个字。",

@@ -254,6 +254,15 @@ def read_xlsx(content: bytes, *, expected_kind: str | None = None) -> ReadSheet:
             name, _, place_spec = spec.partition("=")
             column, _, code = place_spec.partition(":")
             coordinate = f"{column}{number}"
+            origin = origins.get(coordinate, coordinate)
+            # Our merges keep a field in its own column (a span starts at the field, a task spans
+            # rows); a field covered by a merge from another column means merges were moved.
+            if origin.rstrip("0123456789") != column:
+                raise _error(
+                    sheet.title,
+                    coordinate,
+                    f"被合并进单元格{origin}，合并单元格已被移动或改动；请从本系统重新导出后再编辑，不要合并或拆分单元格。",
+                )
             raw = values[coordinate] if coordinate in values else sheet[coordinate].value
             if sheet[coordinate].data_type == "f" or (isinstance(raw, str) and raw.startswith("=") and code):
                 raise _error(sheet.title, coordinate, "含有公式，请改为数值。")

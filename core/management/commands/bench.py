@@ -98,7 +98,11 @@ class Command(BaseCommand):
                 reverse("overview") + f"?year=2025&district={department.district_id}",
             ),
             ("财政局汇总（全部）", finance, reverse("overview") + "?year=2025"),
-            ("自评结果（本区）", finance, reverse("results") + f"?year=2024&district={department.district_id}"),
+            (
+                "自评结果（本区）",
+                finance,
+                reverse("results") + f"?year=2024&district={department.district_id}",
+            ),
         ]
         self.stdout.write(f"{'页面':<22}{'中位 ms':>10}{'最大 ms':>10}{'SQL':>6}   目标")
         for label, user, url in pages:
