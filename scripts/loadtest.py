@@ -100,11 +100,12 @@ class Stats:
             self.statuses[(label, status)] += 1
 
 
-def run_user(user: User, form_path: str, deadline: float, stats: Stats):
+def run_user(user: User, form_path: str, deadline: float, stats: Stats, think: float):
     user.sign_in()
     rounds = 0
     while time.monotonic() < deadline:
         rounds += 1
+        time.sleep(think)  # a person reads a page before the next click
         user.request("工作台", "/?year=2025")
         status, page = user.request("填报页", form_path)
         if status != 200:
@@ -123,6 +124,15 @@ def run_user(user: User, form_path: str, deadline: float, stats: Stats):
         user.request("预览", form_path + "preview/")
 
 
+def guarded(user, *args):
+    """A user whose loop dies is a failure of the run, not a quiet thread."""
+    try:
+        run_user(user, *args)
+    except Exception as error:
+        user.stats.record(f"崩溃：{type(error).__name__}", 599, 0)
+        raise
+
+
 def percentile(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
@@ -135,13 +145,17 @@ def main():
     parser.add_argument("--duration", type=int, default=120)
     parser.add_argument("--forms", required=True, help="file with one 'username path' per line")
     parser.add_argument("--password", default="perfbudget-demo")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="seconds a user pauses between rounds (0: stress)"
+    )
     args = parser.parse_args()
     assignments = [line.split() for line in open(args.forms, encoding="utf-8") if line.strip()][: args.users]
     stats = Stats()
     deadline = time.monotonic() + args.duration
     threads = [
         threading.Thread(
-            target=run_user, args=(User(args.base, name, args.password, stats), path, deadline, stats)
+            target=guarded,
+            args=(User(args.base, name, args.password, stats), path, deadline, stats, args.think),
         )
         for name, path in assignments
     ]

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Load test: gunicorn (production settings) and PostgreSQL on 127.0.0.1, 50 simulated preparers
 # browsing, editing and saving drafts for 2 minutes. Not part of the test run.
-#   bash scripts/loadtest.sh            # USERS=50 DURATION=120 by default
+#   bash scripts/loadtest.sh            # USERS=50 DURATION=120 THINK=1 (seconds between rounds; 0 = stress)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 source scripts/postgres.sh
-USERS="${USERS:-50}" DURATION="${DURATION:-120}" PORT="${PORT:-8765}"
+USERS="${USERS:-50}" DURATION="${DURATION:-120}" PORT="${PORT:-8765}" THINK="${THINK:-1}"
 work="$(mktemp -d)"
 psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS perfload" -c "CREATE DATABASE perfload"
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/perfload PERFBUDGET_ENV=production DEBUG=false \
@@ -39,7 +39,7 @@ trap 'kill "$(cat "$work/gunicorn.pid")" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && break; sleep 0.2; done
 status=0
 .venv/bin/python scripts/loadtest.py --base "http://127.0.0.1:$PORT" --users "$USERS" --duration "$DURATION" \
-    --forms "$work/forms.txt" || status=$?
+    --forms "$work/forms.txt" --think "$THINK" || status=$?
 # No lost update: every accepted save bumped the version exactly once.
 .venv/bin/python manage.py shell -c "
 from declarations.models import Declaration
