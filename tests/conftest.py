@@ -35,7 +35,8 @@ def install_schemes() -> None:
 @pytest.fixture
 def seeded(db):
     install_schemes()
-    call_command("loadseeds", verbosity=0)
+    # The indicator library is rebuilt by its own tests (tests/indicators/test_library.py).
+    call_command("loadseeds", verbosity=0, no_library=True)
 
 
 @pytest.fixture

@@ -9,7 +9,10 @@ from indicators.library import library_rebuild
 from indicators.models import LibraryIndicator
 from tests.conftest import TIANHE, YUEXIU
 
-pytestmark = pytest.mark.usefixtures("seeded")
+
+@pytest.fixture(autouse=True)
+def library(seeded):
+    library_rebuild()
 
 
 def test_the_library_built_from_the_seeds_knows_yuexius_mediation_indicator():

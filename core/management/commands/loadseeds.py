@@ -31,8 +31,18 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库。")
         parser.add_argument("--dir", type=Path, default=SEED_DIR, help="样表 JSON 所在目录。")
         parser.add_argument("--no-users", action="store_true", help="不创建演示用户。")
+        parser.add_argument("--no-library", action="store_true", help="不重建指标库。")
 
-    def handle(self, *args, dry_run: bool, dir: Path, no_users: bool, verbosity: int = 1, **options):
+    def handle(
+        self,
+        *args,
+        dry_run: bool,
+        dir: Path,
+        no_users: bool,
+        verbosity: int = 1,
+        no_library: bool = False,
+        **options,
+    ):
         self.verbosity = verbosity
         paths = sorted(dir.glob("*.json"))
         if not paths:
@@ -42,11 +52,12 @@ class Command(BaseCommand):
                 self.load_file(path)
             if not no_users:
                 self.ensure_users()
-            from indicators.library import library_rebuild
+            if not no_library:
+                from indicators.library import library_rebuild
 
-            count = library_rebuild()
-            if self.verbosity:
-                self.stdout.write(f"指标库：{count} 个三级指标。")
+                count = library_rebuild()
+                if self.verbosity:
+                    self.stdout.write(f"指标库：{count} 个三级指标。")
             if dry_run:
                 transaction.set_rollback(True)
                 self.stdout.write("试运行：未写入任何数据。")
