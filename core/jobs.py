@@ -22,7 +22,7 @@ def export_job_start(*, user, kind: str, params: dict) -> ExportJob:
 
 def _departments(job: ExportJob):
     """The departments of the job's district that its user may see (checked again in the worker)."""
-    from core.views import departments_for_user
+    from core.views.access import departments_for_user
 
     return departments_for_user(job.user).filter(district_id=job.params["district"])
 
@@ -51,7 +51,7 @@ def run_export_job(job_id: int) -> None:
 
             departments = list(_departments(job)) if job.params.get("district") else None
             if departments is None:
-                from core.views import departments_for_user
+                from core.views.access import departments_for_user
 
                 departments = list(departments_for_user(job.user))
             progress(0, 1)

@@ -18,7 +18,7 @@ def suggest(request):
     Each comes with its most used target values; department names are only those the user may see.
     Three queries (session, user aside): the indicators, their values, the visible departments.
     """
-    from core.views import departments_for_user
+    from core.views.access import departments_for_user
 
     level2 = request.GET.get("level2", "").strip()
     query = request.GET.get("q", "").strip()[:50]
