@@ -50,6 +50,14 @@ class Inputs(HTMLParser):
             self.values[self.textarea] += data
 
 
+def form_values(html: str) -> dict[str, str]:
+    """What a browser would post from a page: every input and textarea outside the row templates."""
+    parser = Inputs()
+    parser.feed(html)
+    # A browser drops the newline that follows <textarea>.
+    return {key: value.removeprefix("\n") for key, value in parser.values.items()}
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -110,10 +118,7 @@ def run_user(user: User, form_path: str, deadline: float, stats: Stats, think: f
         status, page = user.request("填报页", form_path)
         if status != 200:
             continue
-        parser = Inputs()
-        parser.feed(page)
-        data = parser.values
-        data = {key: value.removeprefix("\n") for key, value in data.items()}
+        data = form_values(page)
         data["basic_expenditure"] = f"{1000 + rounds}.{rounds % 100:02d}"
         data["fiscal_appropriation"] = data["district_level"] = ""  # a draft may be out of balance
         data["action"] = "save"

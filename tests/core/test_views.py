@@ -149,40 +149,11 @@ def test_every_other_entry_page_runs_the_same_queries_whatever_its_rows(client, 
 
 def _post_data(response) -> dict:
     """The values of every input and textarea of an entry page, as a browser would send them."""
-    from html.parser import HTMLParser
+    from scripts.loadtest import form_values
 
-    class Inputs(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.values, self.textarea, self.in_template = {}, None, 0
-
-        def handle_starttag(self, tag, attrs):
-            attrs = dict(attrs)
-            if tag == "template":
-                self.in_template += 1
-            elif self.in_template:
-                return
-            elif tag == "input" and attrs.get("name") and attrs.get("type") not in {"submit", "button"}:
-                self.values[attrs["name"]] = attrs.get("value", "")
-            elif tag == "textarea":
-                self.textarea = attrs.get("name")
-                self.values[self.textarea] = ""
-
-        def handle_endtag(self, tag):
-            if tag == "template":
-                self.in_template -= 1
-            elif tag == "textarea":
-                self.textarea = None
-
-        def handle_data(self, data):
-            if self.textarea and not self.in_template:
-                self.values[self.textarea] += data
-
-    parser = Inputs()
-    parser.feed(response.content.decode())
-    values = parser.values
+    values = form_values(response.content.decode())
     values.pop("csrfmiddlewaretoken", None)
-    return {key: value.removeprefix("\n") for key, value in values.items()}
+    return values
 
 
 def test_an_unchanged_page_saves_back_the_same_record(client, preparer):
