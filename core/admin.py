@@ -10,17 +10,10 @@ from django.utils.http import content_disposition_header
 from django.utils.timezone import localtime
 
 from core.audit import audit_record
-from core.exports.frozen import (
-    FormKey,
-    FrozenExportCorrupted,
-    export_for_download,
-    form_approve_and_freeze,
-    form_key,
-    frozen_content,
-    frozen_status,
-)
-from core.exports.registry import EXPORTERS
-from core.models import AuditEntry, Department, District, FormKind, FrozenExport, User
+from core.exports.frozen import FrozenExportCorrupted, document_served, frozen_content, frozen_status
+from core.exports.registry import EXPORTERS, Document, document_for, table_for
+from core.models import AuditEntry, Department, District, FrozenExport, User
+from core.workflow import form_approve_and_freeze
 
 
 def attachment(filename: str, content_type: str, content: bytes) -> HttpResponse:
@@ -122,9 +115,8 @@ class FormAdmin(admin.ModelAdmin):
         obj = self.get_object(request, unquote(object_id))
         if obj is None or format not in EXPORTERS or not self.has_view_or_change_permission(request, obj):
             raise Http404("没有找到该表。")
-        key = form_key(obj)
         try:
-            served = export_for_download(key.kind, format, key.department, key.year, key.project or None)
+            served = document_served(document_for(obj), format)
         except FrozenExportCorrupted as error:
             self.message_user(request, str(error), messages.ERROR)
             opts = self.model._meta
@@ -133,7 +125,7 @@ class FormAdmin(admin.ModelAdmin):
             )
         except LookupError as error:
             raise Http404(str(error)) from None
-        return attachment(*served)
+        return attachment(served.filename, served.content_type, served.content)
 
     def _download_links(self, obj):
         opts = self.model._meta
@@ -152,9 +144,8 @@ class FormAdmin(admin.ModelAdmin):
 
     @admin.display(description="官方版式文件")
     def export_files(self, obj):
-        key = form_key(obj)
-        frozen = frozen_status(key)
-        scope = "（本部门本年度全部项目）" if key.kind == FormKind.PROJECTS else ""
+        doc = document_for(obj)
+        frozen = frozen_status(doc)
         if not frozen:
             note = "尚未冻结：下载时按当前数据生成。"
         else:
@@ -171,7 +162,7 @@ class FormAdmin(admin.ModelAdmin):
                     for f in frozen.values()
                 ),
             )
-        return format_html("{}{}：{}<br>{}", key.kind.label, scope, self._download_links(obj), note)
+        return format_html("{}：{}<br>{}", doc.title, self._download_links(obj), note)
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "export_links"]
@@ -197,15 +188,15 @@ class FormAdmin(admin.ModelAdmin):
                 continue
             approved += 1
             files += len(frozen)
-            key = form_key(obj)
-            if not frozen and key.kind == FormKind.PROJECTS:
-                waiting.add(key)
+            table = table_for(obj)
+            if table is not None and table.forms().exclude(status="approved").exists():
+                waiting.add(table)
         if approved:
             self.message_user(
                 request, f"已将{approved}张表标记为已审核，已冻结的导出文件共{files}个。", messages.SUCCESS
             )
-        for key in sorted(waiting, key=lambda k: (k.department.name, k.year)):
-            self.message_user(request, _waiting_message(key), messages.WARNING)
+        for table in sorted(waiting, key=lambda doc: (doc.department.name, doc.year)):
+            self.message_user(request, _waiting_message(table), messages.WARNING)
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
@@ -246,8 +237,11 @@ class FormAdmin(admin.ModelAdmin):
             )
 
 
-def _waiting_message(key: FormKey) -> str:
-    return f"{key.department.name}{key.year}年{key.kind.label}尚有项目未审核，全部审核后再冻结导出文件。"
+def _waiting_message(table: Document) -> str:
+    return (
+        f"{table.department.name}{table.year}年{table.label}尚有{table.spec.name_noun}未审核，"
+        "全部审核后再冻结导出文件。"
+    )
 
 
 @admin.register(FrozenExport)
@@ -326,16 +320,3 @@ class FrozenExportAdmin(admin.ModelAdmin):
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:core_frozenexport_change", args=[frozen.pk]))
         return attachment(frozen.filename, EXPORTERS[frozen.format].content_type, content)
-
-
-class SecondLevelChoicesMixin:
-    """Offer only 二级 categories, labelled “一级 / 二级”, in indicator inlines."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "category":
-            from indicators.models import Category
-
-            kwargs["queryset"] = Category.objects.filter(parent__isnull=False).select_related(
-                "parent", "scheme"
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from core.kinds import REGISTRY
@@ -219,8 +220,6 @@ def header_helper(layout=None) -> FormHelper:
 
 def _audit_rows(form: FormBase, before: dict, after: dict) -> None:
     """Add the changed rows (“任务第2项 / 资金”: [old, new]) to the form's update entry of this save."""
-    from django.contrib.contenttypes.models import ContentType
-
     # The form's own fields are already in the entry; rows are the values inside lists (“…第N项…”).
     changes = {where: [old, new] for where, old, new in data_differences(before, after) if "项" in where}
     entry = (
@@ -242,21 +241,25 @@ class VersionForm(forms.Form):
 class Editor:
     """The forms of one entry page and the way from them to the kind's service.
 
-    Subclasses set ``header_class`` (a form for the form's own fields), ``groups`` (formsets of rows by
-    name) and ``service`` (the kind's ``<kind>_replace``), and implement ``initial()`` (the stored data
-    as page values) and ``to_data()`` (the page as the service's data).
+    Subclasses set ``kind``, ``header_class`` (a form for the form's own fields) and ``groups``
+    (formsets of rows by name), and implement ``initial()`` (the stored record, ``self.record``, as page
+    values) and ``to_data()`` (the page as a record, which the kind's ``load`` writes).
     """
 
     header_class: type[forms.Form]
     groups: dict[str, type[BaseRowFormSet]] = {}
     template_name: str
 
-    def __init__(self, obj: FormBase, data=None, *, initial: dict | None = None):
+    def __init__(self, obj: FormBase, data=None, *, initial: dict | None = None, record: dict | None = None):
         self.object = obj
         self.data = data
+        self.spec = REGISTRY[self.kind.value]
+        # The stored record: the page's starting values, and what the checks and the audit compare.
+        self._record = record
         if initial is None:
             # A bound page shows what was sent; the stored values are only needed to start editing.
             initial = {} if data is not None else self.initial()
+        self.initial_values = initial
         self.version_form = VersionForm(data, initial={"version": obj.version})
         self.header = self.header_class(data, initial=initial.get("header", {}))
         rows = (lambda name: None) if data is not None else (lambda name: initial.get(name, []))
@@ -265,6 +268,12 @@ class Editor:
             for name, formset_class in self.groups.items()
         }
         self.tree = self.make_tree(data, initial)
+
+    @property
+    def record(self) -> dict:
+        if self._record is None:
+            self._record = self.spec.record(self.object)
+        return self._record
 
     # --- subclasses ---------------------------------------------------------------------------
     def initial(self) -> dict:
@@ -276,27 +285,20 @@ class Editor:
     def to_data(self) -> dict:
         raise NotImplementedError
 
-    def service_kwargs(self) -> dict:
-        """Extra arguments of the kind's service (the object itself, for kinds found by name)."""
-        return {}
-
     @transaction.atomic
     def save(self, *, user, expected_version: int) -> FormBase:
-        """Write the page through the kind's service; the audit entry also lists the rows that changed."""
-        spec = REGISTRY[self.kind.value]
-        before = spec.record(self.object)
-        result = type(self).service(
+        """Write the page through the kind's ``load``; the audit entry also lists the rows that changed."""
+        before = self.record
+        saved = self.spec.load(
             department=self.object.department,
             year=self.object.year,
             data=self.to_data(),
             user=user,
             expected_version=expected_version,
             message="网页填报",
-            **self.service_kwargs(),
-        )
-        # Some services also return the parser's warnings.
-        saved = result[0] if isinstance(result, tuple) else result
-        _audit_rows(saved, before, spec.record(saved))
+            instance=self.object,
+        ).form
+        _audit_rows(saved, before, self.spec.record(saved))
         return saved
 
     # --- shared -------------------------------------------------------------------------------

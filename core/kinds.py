@@ -1,45 +1,132 @@
-"""The registry of form kinds: how each kind is loaded from data and dumped back to it.
+"""The registry of form kinds: everything the shared pages and exports need to know about one kind.
 
-Each app registers its kinds in ``AppConfig.ready()``; the seed loader, the export command and the
-XLSX import look kinds up here instead of importing every app.
+Each form app describes its kinds with one :class:`KindSpec` and registers it in ``AppConfig.ready()``
+(``declarations/kinds.py``, ``evaluations/kinds.py``). ``core`` and ``web`` never branch on a specific
+kind: where kinds differ, the difference is a field of the spec. The spec's ``model`` is the one map
+from a form object to its kind (:func:`spec_for`).
+
+The data shape that travels between the parts is a form's *record*: the plain dict of
+``fixtures/seeds/*.json`` for one form. ``load`` writes one record, ``record`` reads one back, and
+preview, review, compare, download, the checks and freezing all draw from that same record.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from core.models import FormKind
+from core.models import Department, FormBase, FormKind
 
 
 @dataclass(frozen=True)
+class Loaded:
+    """What ``load`` wrote: the form, and notes for whoever loaded it (e.g. a parser's warnings)."""
+
+    form: FormBase
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TableSpec:
+    """A document that gathers every form of a kind of one department and year.
+
+    The department's 项目支出绩效目标表 is such a table: each project is its own form (entered, reviewed
+    and approved on its own, with its own one-row document), and the table of all of them is the
+    document the department files and publishes.
+    """
+
+    label: str
+    # record(department, year) -> the table's data, or None when the department has no such form
+    record: Callable[[Department, int], dict | None]
+    layout: Callable[[dict], object]
+    # The rows of the table's data, each one form's record as ``KindSpec.split`` gives it.
+    items_key: str
+    url_name: str = ""  # the table's own page, with the department and year as arguments
+
+
+@dataclass(frozen=True, kw_only=True)
 class KindSpec:
+    """One form kind, with one callable per job."""
+
     kind: FormKind
-    # load(department=, year=, data=, user=, message=) -> the form (or a tuple starting with it)
-    load: Callable
-    # dump(department, year) -> the form's data, or None when the department has none that year
-    dump: Callable
-    aliases: tuple[str, ...] = field(default=())
-    # layout(data) -> core.exports.layout.Layout, the official layout of one form's data
-    layout: Callable | None = None
-    # from_sheet(ReadSheet) -> data, the inverse of layout through our XLSX
-    from_sheet: Callable | None = None
-    # The model of one entry page of this kind (a Project for ``projects``), its record (object ->
-    # data that ``layout`` takes), the service that writes one object's record, and its entry page.
-    model: type | None = None
-    record: Callable | None = None
-    load_one: Callable | None = None
-    editor: type | None = None
+    model: type[FormBase]
+    # load(*, department, year, data, user=None, message="", expected_version=None, instance=None) -> Loaded:
+    # write one form's record (create, or replace the form named by ``instance`` or by the data).
+    load: Callable[..., Loaded]
+    # record(form) -> dict: the form as data, what ``layout`` draws and ``load`` reads back.
+    record: Callable[[FormBase], dict]
+    # layout(record) -> core.exports.layout.Layout: the official layout of one form.
+    layout: Callable[[dict], object]
+    # read_sheet(ReadSheet) -> list[dict]: the records in one of our XLSX sheets (one, or a table's rows).
+    read_sheet: Callable[[object], list[dict]]
+    # findings(form, record) -> list[core.checks.Finding]: what this kind's rules say about the form.
+    findings: Callable[[FormBase, dict], list]
+    # The entry page (a core.forms.Editor subclass).
+    editor: type
+    aliases: tuple[str, ...] = ()
+    # Kinds with several forms per department and year name each one by this model field
+    # ("" for one form per department and year); ``name_label`` is how the pages ask for it.
+    name_field: str = ""
+    name_label: str = ""  # “项目名称”
+    name_noun: str = ""  # “项目”
+    # start(department, year, name) -> the record a new form starts from (e.g. last year's targets).
+    start: Callable[[Department, int, str], dict] | None = None
+    # split(file data) -> one record per form: a seed file or a table holds several forms.
+    split: Callable[[dict], list[dict]] | None = None
+    table: TableSpec | None = None
+    # The indicator rows of a record (for the year comparison), keyed by the row group's name.
+    indicator_groups: Callable[[dict], dict[str, list[dict]]] | None = None
+    # Every indicator use of an approved form: (department, 一级, 二级, 三级, 年度指标值) tuples.
+    approved_indicator_uses: Callable[[], Iterable[tuple]] | None = None
+    # The figure a finance officer scans the overview by: (label, model field or property).
+    key_figure: tuple[str, str] | None = None
+    # Whether two years of the form are compared side by side.
+    comparable: bool = True
+    # Keys of the record that are the form's identity rather than its content.
+    identity_keys: tuple[str, ...] = field(default=("kind", "department", "district", "year"))
+
+    @property
+    def slug(self) -> str:
+        return self.kind.value
 
     @property
     def label(self) -> str:
         return self.kind.label
 
+    @property
+    def named(self) -> bool:
+        return bool(self.name_field)
+
+    def name_of(self, form: FormBase) -> str:
+        return getattr(form, self.name_field) if self.name_field else ""
+
+    def identity(self, name: str) -> dict:
+        """The lookup of one form among a department's forms of a year."""
+        return {self.name_field: name} if self.name_field else {}
+
+    def describe(self, name: str = "") -> str:
+        """“部门整体预算绩效目标申报表”, or “项目“X”的项目支出绩效目标表” for a named form."""
+        return f"{self.name_noun}“{name}”的{self.label}" if self.name_field and name else self.label
+
+    def forms_of(self, department: Department, year: int):
+        return self.model.objects.filter(department=department, year=year)
+
+    def records(self, data: dict) -> list[dict]:
+        """The records of a file's data (one form's record, or several)."""
+        return self.split(data) if self.split is not None else [data]
+
+    def start_data(self, department: Department, year: int, name: str = "") -> dict:
+        if self.start is not None:
+            return self.start(department, year, name)
+        return self.identity(name)
+
 
 REGISTRY: dict[str, KindSpec] = {}
+_BY_MODEL: dict[type, KindSpec] = {}
 
 
 def register(spec: KindSpec) -> None:
     for name in (spec.kind.value, *spec.aliases):
         REGISTRY[name] = spec
+    _BY_MODEL[spec.model] = spec
 
 
 def get_kind(name: str) -> KindSpec:
@@ -48,3 +135,17 @@ def get_kind(name: str) -> KindSpec:
     except KeyError:
         known = "、".join(kind.value for kind in FormKind)
         raise LookupError(f"未知的表格类型“{name}”，可选：{known}") from None
+
+
+def kinds() -> list[KindSpec]:
+    """Every registered kind once, in the order of ``FormKind`` (domain.md §2)."""
+    order = {kind.value: position for position, kind in enumerate(FormKind)}
+    return sorted(dict.fromkeys(_BY_MODEL.values()), key=lambda spec: order[spec.kind.value])
+
+
+def spec_for(form: FormBase) -> KindSpec:
+    """The kind of a form object."""
+    try:
+        return _BY_MODEL[type(form)]
+    except KeyError:
+        raise LookupError(f"{type(form).__name__} 不是已登记的表格类型。") from None

@@ -27,11 +27,31 @@ class District(models.Model):
         return self.name
 
 
+class DepartmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The departments ``user`` may read: their own, those assigned to them, or all of them.
+
+        The one rule of department visibility: every form's ``visible_to`` and every page's access check
+        go through it.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_every_department:
+            return self
+        if user.role == User.Role.REVIEWER:
+            return self.filter(reviewers=user)
+        if user.department_id is None:
+            return self.none()
+        return self.filter(pk=user.department_id)
+
+
 class Department(models.Model):
     """A budget department (部门), e.g. 广州市天河区司法局."""
 
     name = models.CharField("部门名称", max_length=100, unique=True)
     district = models.ForeignKey(District, models.PROTECT, related_name="departments", verbose_name="所属区")
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "部门"
@@ -84,6 +104,20 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return str(self)
 
+    @property
+    def sees_every_department(self) -> bool:
+        """The finance bureau and administrators read every department."""
+        return self.is_superuser or self.role in {self.Role.FINANCE, self.Role.ADMINISTRATOR}
+
+    @property
+    def is_preparer(self) -> bool:
+        return self.role == self.Role.PREPARER and self.department_id is not None
+
+    def prepares(self, department) -> bool:
+        """Whether this user fills in ``department``'s forms (a ``Department`` or its id)."""
+        department_id = getattr(department, "pk", department)
+        return self.is_preparer and department_id is not None and self.department_id == department_id
+
 
 class FormStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
@@ -128,16 +162,10 @@ class FormQuerySet(models.QuerySet):
         return self.filter(status=FormStatus.APPROVED)
 
     def visible_to(self, user):
-        """The forms ``user`` may read: their department, their assigned departments, or all."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or user.role in {User.Role.FINANCE, User.Role.ADMINISTRATOR}:
+        """The forms of the departments ``user`` may read (``Department.objects.visible_to``)."""
+        if getattr(user, "sees_every_department", False) and user.is_active:
             return self
-        if user.role == User.Role.REVIEWER:
-            return self.filter(department__in=user.reviewed_departments.all())
-        if user.department_id is None:
-            return self.none()
-        return self.filter(department_id=user.department_id)
+        return self.filter(department__in=Department.objects.visible_to(user))
 
 
 class FormBase(models.Model):
@@ -181,6 +209,10 @@ class FormBase(models.Model):
     def is_editable(self) -> bool:
         """Submitted and approved forms are read-only for everyone."""
         return self.status in {FormStatus.DRAFT, FormStatus.RETURNED}
+
+    def editable_by(self, user) -> bool:
+        """Who may write a form, decided once: the department's own preparers, on a draft or a return."""
+        return self.is_editable and user.is_authenticated and user.prepares(self.department_id)
 
     def arithmetic_problems(self) -> list[str]:
         """Messages (Chinese) for every arithmetic rule of domain.md the form breaks. Override."""

@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.checks import form_findings
-from core.kinds import REGISTRY
-from core.models import AuditEntry, FormBase, FormKind, FormStatus, Notification, Review, User
+from core.exports.frozen import document_freeze
+from core.exports.registry import document_for, table_for
+from core.kinds import spec_for
+from core.models import AuditEntry, FormBase, FormStatus, FrozenExport, Notification, Review, User
 
 
 class TransitionRefused(ValidationError):
@@ -25,10 +27,6 @@ class TransitionRefused(ValidationError):
 
 def _lock(form: FormBase) -> FormBase:
     return type(form).objects.select_for_update().select_related("department__district").get(pk=form.pk)
-
-
-def _kind(form: FormBase) -> str:
-    return next(spec.kind.value for spec in REGISTRY.values() if spec.model is type(form))
 
 
 def _require_state(form: FormBase, *states: str, action: str) -> None:
@@ -55,7 +53,7 @@ def _move(form: FormBase, *, user, status: str, message: str, **fields) -> FormB
 
 
 def _notify(users, message: str, form: FormBase) -> None:
-    url = reverse("form-preview", args=[_kind(form), form.pk])
+    url = reverse("form-preview", args=[spec_for(form).slug, form.pk])
     Notification.objects.bulk_create([Notification(user=user, message=message, url=url) for user in users])
 
 
@@ -79,7 +77,7 @@ def can_review(user, form: FormBase) -> bool:
 
 
 def _require_preparer(user, form: FormBase) -> None:
-    if user.role != User.Role.PREPARER or user.department_id != form.department_id:
+    if not user.prepares(form.department_id):
         raise PermissionDenied("只有本部门的填报人可以提交、撤回或调整此表。")
 
 
@@ -139,6 +137,19 @@ def form_review(
     tier = locked.review_tier
     last_tier = tier >= locked.department.district.review_tiers
     final = decision != Review.Decision.APPROVE or last_tier
+    label = f"{'主管部门' if tier == 1 else '财政局'}审核（{grade}）"
+    checklist = {key: bool((checklist or {}).get(key)) for key, _label in Review.CHECKLIST}
+    if decision == Review.Decision.APPROVE and final:
+        review, _files = _approve(
+            locked,
+            user=user,
+            tier=tier,
+            grade=grade,
+            comment=comment,
+            checklist=checklist,
+            message=f"{label}通过",
+        )
+        return review
     review = Review.objects.create(
         content_type=ContentType.objects.get_for_model(locked),
         object_id=locked.pk,
@@ -148,13 +159,9 @@ def form_review(
         decision=decision,
         grade=grade,
         comment=comment,
-        checklist={key: bool((checklist or {}).get(key)) for key, _label in Review.CHECKLIST},
-        snapshot=REGISTRY[_kind(locked)].record(locked)
-        if decision == Review.Decision.APPROVE and final
-        else {},
+        checklist=checklist,
     )
-    label = f"{'主管部门' if tier == 1 else '财政局'}审核（{grade}）"
-    if decision == Review.Decision.APPROVE and not last_tier:
+    if decision == Review.Decision.APPROVE:
         _move(
             locked,
             user=user,
@@ -163,17 +170,6 @@ def form_review(
             review_tier=tier + 1,
         )
         _notify(tier_reviewers(locked, tier + 1), f"{locked}已通过主管部门审核，待财政局审核。", locked)
-    elif decision == Review.Decision.APPROVE:
-        _move(
-            locked,
-            user=user,
-            status=FormStatus.APPROVED,
-            message=f"{label}通过",
-            review_tier=0,
-            reviewed_at=timezone.now(),
-        )
-        _freeze(locked, user)
-        _notify(_preparers(locked), f"{locked}已审核通过。", locked)
     else:
         status = FormStatus.RETURNED if decision == Review.Decision.RETURN else FormStatus.REJECTED
         _move(
@@ -188,16 +184,78 @@ def form_review(
     return review
 
 
-def _freeze(form: FormBase, user) -> None:
-    """Render the approved form's PDF and XLSX once; later downloads serve those bytes (§6)."""
-    from core.exports.frozen import form_freeze, form_key, form_sources
-
-    key = form_key(form)
-    if key.kind == FormKind.PROJECTS and form_sources(key).exclude(status=FormStatus.APPROVED).exists():
-        return
-    form_freeze(
-        kind=key.kind, department=key.department, year=key.year, project=key.project, user=user, replace=True
+def _approve(
+    locked: FormBase, *, user, tier: int, grade: str, comment: str, checklist: dict, message: str
+) -> tuple[Review, list[FrozenExport]]:
+    """The final approval, whoever gives it: the review record with the approved data, the status,
+    the frozen files and the preparers' notification, in the caller's transaction."""
+    review = Review.objects.create(
+        content_type=ContentType.objects.get_for_model(locked),
+        object_id=locked.pk,
+        form_version=locked.version,
+        tier=tier,
+        reviewer=user,
+        decision=Review.Decision.APPROVE,
+        grade=grade,
+        comment=comment,
+        checklist=checklist,
+        snapshot=spec_for(locked).record(locked),
     )
+    _move(
+        locked,
+        user=user,
+        status=FormStatus.APPROVED,
+        message=message,
+        review_tier=0,
+        reviewed_at=timezone.now(),
+    )
+    files = _freeze(locked, user, replace=True)
+    _notify(_preparers(locked), f"{locked}已审核通过。", locked)
+    return review, files
+
+
+def _freeze(form: FormBase, user, *, replace: bool) -> list[FrozenExport]:
+    """Render the approved form's PDF and XLSX once; later downloads serve those bytes (§6).
+
+    A form that is a row of its kind's table (a project) also freezes the table once every form of
+    it is approved.
+    """
+    files = document_freeze(document_for(form), user=user, replace=replace)
+    table = table_for(form)
+    if table is not None and not table.forms().exclude(status=FormStatus.APPROVED).exists():
+        files += document_freeze(table, user=user, replace=replace)
+    return files
+
+
+ADMIN_APPROVAL = "管理后台标记为已审核"
+
+
+@transaction.atomic
+def form_approve_and_freeze(form: FormBase, *, user) -> list[FrozenExport]:
+    """The administrator's approval (the admin's “标记为已审核并冻结导出文件”): the same approval as
+    a reviewer's final one — review record, approved data, status, frozen files — without the tiers.
+
+    The arithmetic of domain.md blocks it as it blocks submission. Running it on an approved form only
+    freezes what is missing. Returns the form's frozen files (and its table's, once complete).
+    """
+    locked = _lock(form)
+    if locked.status == FormStatus.APPROVED:
+        files = _freeze(locked, user, replace=False)
+    else:
+        problems = locked.arithmetic_problems()
+        if problems:
+            raise ValidationError(problems)
+        _review, files = _approve(
+            locked,
+            user=user,
+            tier=locked.department.district.review_tiers,
+            grade=Review.Grade.GOOD,
+            comment=ADMIN_APPROVAL,
+            checklist={},
+            message="标记为已审核",
+        )
+    form.status, form.version = locked.status, locked.version
+    return files
 
 
 @transaction.atomic

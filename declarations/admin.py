@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import FormAdmin, SecondLevelChoicesMixin
+from core.admin import FormAdmin
 from core.money import format_amount
 from declarations.models import (
     Declaration,
@@ -14,6 +14,7 @@ from declarations.models import (
     TargetTask,
     TargetTaskIndicator,
 )
+from indicators.admin import SecondLevelChoicesMixin
 
 
 class DeclarationTaskInline(admin.StackedInline):

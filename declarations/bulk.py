@@ -11,8 +11,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from core.models import FormKind
 from core.money import ZERO, format_amount
 from core.services import parse_amount
+from declarations.services import projects_replace
+from indicators.models import Scheme
 from indicators.services import CategoryIndex, parse_cell_rows
 
 COLUMNS = ("项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标")
@@ -156,10 +159,6 @@ def _text(value) -> str:
 
 def projects_import(*, department, year: int, text: str, user=None):
     """Create (or replace) one draft project per row of the table; nothing is saved if anything is wrong."""
-    from core.models import FormKind
-    from declarations.services import projects_replace
-    from indicators.models import Scheme
-
     index = CategoryIndex.for_scheme(Scheme.objects.for_form(FormKind.PROJECTS, year))
     table = parse_project_table(text, index)
     if table.department and table.department != department.name:

@@ -16,11 +16,17 @@ from core.forms import (
     text_field,
 )
 from core.models import FormKind
-from declarations.models import DECLARATION_AMOUNTS, PROJECT_AMOUNTS, TARGET_TABLE_INCOMES, TargetBlock
-from declarations.records import declaration_data, project_data, target_table_data
-from declarations.services import declaration_replace, project_replace, target_table_replace
+from declarations.models import (
+    DECLARATION_AMOUNTS,
+    PROJECT_AMOUNTS,
+    TARGET_TABLE_INCOMES,
+    Declaration,
+    Project,
+    TargetBlock,
+    TargetTable,
+)
 from indicators.forms import IndicatorTree
-from indicators.models import Scheme
+from indicators.models import form_scheme
 
 # --- §2.1 部门整体预算绩效目标申报表 ------------------------------------------------------------
 
@@ -34,8 +40,6 @@ class DeclarationHeaderForm(forms.Form):
     other_tasks = RichTextField("其他需完成的任务（可选填）", rows=2)
 
     def __init__(self, *args, **kwargs):
-        from declarations.models import Declaration
-
         super().__init__(*args, **kwargs)
         self.fields.update(amount_fields(Declaration, DECLARATION_AMOUNTS))
         self.helper = header_helper(
@@ -71,11 +75,10 @@ class DeclarationEditor(Editor):
     kind = FormKind.DECLARATION
     template_name = "declarations/edit_declaration.html"
     header_class = DeclarationHeaderForm
-    service = staticmethod(declaration_replace)
     groups = {"tasks": row_formset(DeclarationTaskForm)}
 
     def initial(self) -> dict:
-        data = declaration_data(self.object)
+        data = self.record
         header = {
             key: data[key] for key in ("department_label", "disclosure_label", "overall_goal", "other_tasks")
         }
@@ -86,7 +89,7 @@ class DeclarationEditor(Editor):
         }
 
     def make_tree(self, data, initial):
-        scheme = Scheme.objects.for_form(FormKind.DECLARATION, self.object.year)
+        scheme = form_scheme(self.object, FormKind.DECLARATION)
         return IndicatorTree(scheme, data, initial.get("indicators", []))
 
     def to_data(self) -> dict:
@@ -112,8 +115,6 @@ class TargetTableHeaderForm(forms.Form):
     remark = text_field("备注", required=False, max_length=20000, rows=2)
 
     def __init__(self, *args, **kwargs):
-        from declarations.models import TargetTable
-
         super().__init__(*args, **kwargs)
         self.fields.update(amount_fields(TargetTable, TARGET_TABLE_INCOMES))
         self.helper = header_helper(
@@ -168,17 +169,15 @@ class TargetTableEditor(Editor):
     kind = FormKind.TARGET_TABLE
     template_name = "declarations/edit_target_table.html"
     header_class = TargetTableHeaderForm
-    service = staticmethod(target_table_replace)
     groups = {
         f"{period}-{name}": formset
         for period in TargetBlock.Period.values
         for name, formset in (("key", row_formset(KeyIndicatorForm)), ("tasks", row_formset(TargetTaskForm)))
     }
 
-    def __init__(self, obj, data=None, *, initial=None):
-        if initial is None:
-            initial = {} if data is not None else self.initial_for(obj)
-        super().__init__(obj, data, initial=initial)
+    def __init__(self, obj, data=None, *, initial=None, record=None):
+        super().__init__(obj, data, initial=initial, record=record)
+        initial = self.initial_values
         self.blocks = [
             (
                 TargetBlockForm(
@@ -190,9 +189,8 @@ class TargetTableEditor(Editor):
             for period in TargetBlock.Period
         ]
 
-    @staticmethod
-    def initial_for(obj) -> dict:
-        data = target_table_data(obj)
+    def initial(self) -> dict:
+        data = self.record
         initial = {
             "header": {
                 **{key: data[key] for key in ("disclosure_label", "duties", "other_notes", "remark")},
@@ -208,9 +206,6 @@ class TargetTableEditor(Editor):
             initial[f"{period}-key"] = block.get("key_indicators", [])
             initial[f"{period}-tasks"] = block.get("tasks", [])
         return initial
-
-    def initial(self) -> dict:
-        return self.initial_for(self.object)
 
     def is_valid(self) -> bool:
         return all([super().is_valid(), *(block.is_valid() for block, _key, _tasks in self.blocks)])
@@ -246,8 +241,6 @@ class ProjectHeaderForm(forms.Form):
     goal = RichTextField("绩效目标", rows=4)
 
     def __init__(self, *args, **kwargs):
-        from declarations.models import Project
-
         super().__init__(*args, **kwargs)
         self.fields.update(amount_fields(Project, PROJECT_AMOUNTS))
         self.helper = header_helper(
@@ -266,19 +259,15 @@ class ProjectEditor(Editor):
     kind = FormKind.PROJECTS
     template_name = "declarations/edit_project.html"
     header_class = ProjectHeaderForm
-    service = staticmethod(project_replace)
-
-    def service_kwargs(self) -> dict:
-        return {"instance": self.object}
 
     def initial(self) -> dict:
-        data = project_data(self.object)
+        data = self.record["projects"][0]
         header = {key: data[key] for key in ("name", "goal", *PROJECT_AMOUNTS)}
         header["unit"] = self.object.unit
         return {"header": plain_initial(header, ("goal",)), "indicators": data["indicators"]}
 
     def make_tree(self, data, initial):
-        scheme = Scheme.objects.for_form(FormKind.PROJECTS, self.object.year)
+        scheme = form_scheme(self.object, FormKind.PROJECTS)
         return IndicatorTree(scheme, data, initial.get("indicators", []))
 
     def to_data(self) -> dict:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import FormAdmin, SecondLevelChoicesMixin
+from core.admin import FormAdmin
 from core.money import format_amount, format_percent
 from evaluations.models import (
     DepartmentEvaluation,
@@ -11,6 +11,7 @@ from evaluations.models import (
     ScoringPolicy,
     grade_for,
 )
+from indicators.admin import SecondLevelChoicesMixin
 
 
 class EvaluationTaskInline(admin.StackedInline):

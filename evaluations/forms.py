@@ -27,11 +27,10 @@ from evaluations.models import (
     ProjectEvaluation,
     policy_for,
 )
-from evaluations.records import department_evaluation_data, project_evaluation_data
 from evaluations.scoring import score_indicator, spread_weights
-from evaluations.services import NARRATIVE_FIELDS, department_evaluation_replace, project_evaluation_replace
+from evaluations.services import NARRATIVE_FIELDS
 from indicators.forms import IndicatorRowForm, IndicatorTree
-from indicators.models import Scheme
+from indicators.models import form_scheme
 
 # --- §2.4 部门整体支出绩效自评表 -----------------------------------------------------------------------
 
@@ -80,11 +79,10 @@ class DepartmentEvaluationEditor(Editor):
     kind = FormKind.SELF_EVALUATION
     template_name = "evaluations/edit_department_evaluation.html"
     header_class = DepartmentEvaluationHeaderForm
-    service = staticmethod(department_evaluation_replace)
     groups = {"tasks": row_formset(EvaluationTaskForm)}
 
     def initial(self) -> dict:
-        data = department_evaluation_data(self.object)
+        data = self.record
         header = {
             "disclosure_label": data["attachment_label"],
             **plain_initial({name: data[name] for name in NARRATIVE_FIELDS}, NARRATIVE_FIELDS),
@@ -186,13 +184,9 @@ class ProjectEvaluationEditor(Editor):
     kind = FormKind.PROJECT_SELF_EVALUATION
     template_name = "evaluations/edit_project_evaluation.html"
     header_class = ProjectEvaluationHeaderForm
-    service = staticmethod(project_evaluation_replace)
-
-    def service_kwargs(self) -> dict:
-        return {"instance": self.object}
 
     def initial(self) -> dict:
-        data = project_evaluation_data(self.object)
+        data = self.record
         header = {
             key: data[key]
             for key in ("project_name", "competent_department", "implementing_unit", "budget_weight")
@@ -203,7 +197,7 @@ class ProjectEvaluationEditor(Editor):
         return {"header": header, "indicators": data["indicators"]}
 
     def make_tree(self, data, initial):
-        scheme = Scheme.objects.for_form(FormKind.PROJECT_SELF_EVALUATION, self.object.year)
+        scheme = form_scheme(self.object, FormKind.PROJECT_SELF_EVALUATION)
         tree = IndicatorTree(scheme, data, initial.get("indicators", []), form_class=ProjectEvaluationRowForm)
         policy = policy_for(self.object.department.district, self.object.year)
         for branch in tree.branches:

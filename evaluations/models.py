@@ -7,6 +7,7 @@ from django.db.models import Q
 from core.models import FormBase
 from core.money import HUNDRED, ZERO, MoneyField, nonnegative_constraints, percent, round_money
 from declarations.models import Project
+from evaluations.scoring import DEFAULT_POLICY, Band, Policy
 from indicators.models import IndicatorRow
 
 # --- §2.4 部门整体支出绩效自评表 -----------------------------------------------------------------
@@ -340,8 +341,6 @@ class ScoringPolicy(models.Model):
             raise ValidationError(f"各项分值合计为{total}，应为100。")
 
     def as_policy(self):
-        from evaluations.scoring import Band, Policy
-
         return Policy(
             budget_weight=self.budget_weight,
             level1_weights={
@@ -367,7 +366,5 @@ class ScoringPolicy(models.Model):
 
 def policy_for(district, year: int):
     """The scoring policy of ``district`` for ``year``: the administrator's, else the national defaults."""
-    from evaluations.scoring import DEFAULT_POLICY
-
     policy = ScoringPolicy.objects.filter(district=district, year=year).first()
     return policy.as_policy() if policy else DEFAULT_POLICY

@@ -1,6 +1,18 @@
 from django.contrib import admin
 
+from indicators.library import library_rebuild
 from indicators.models import Category, LibraryIndicator, LibraryValue, Scheme, SchemeUsage
+
+
+class SecondLevelChoicesMixin:
+    """Offer only 二级 categories, labelled “一级 / 二级”, in indicator inlines."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "category":
+            kwargs["queryset"] = Category.objects.filter(parent__isnull=False).select_related(
+                "parent", "scheme"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CategoryInline(admin.TabularInline):
@@ -63,8 +75,6 @@ class LibraryIndicatorAdmin(admin.ModelAdmin):
 
     @admin.action(description="合并为使用最多的一个（其余计入它）")
     def merge(self, request, queryset):
-        from indicators.library import library_rebuild
-
         chosen = list(queryset.order_by("-uses", "name"))
         if len(chosen) < 2:
             self.message_user(request, "请至少选择两个指标合并。", level="warning")

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from core.models import Department, FormStatus
+from core.kinds import kinds
+from core.models import Department
 from indicators.models import LibraryIndicator, LibraryValue, level2_key
 from indicators.serialized import parse_indicator_cell
 
@@ -40,21 +41,13 @@ def seed_uses() -> list[Use]:
 
 
 def approved_uses() -> list[Use]:
-    """Every indicator row of an approved form, whatever its kind."""
-    from declarations.models import DeclarationIndicator, ProjectIndicator
-    from evaluations.models import ProjectEvaluationIndicator
-
-    uses = []
-    for model, parent in (
-        (DeclarationIndicator, "declaration"),
-        (ProjectIndicator, "project"),
-        (ProjectEvaluationIndicator, "evaluation"),
-    ):
-        rows = model.objects.filter(**{f"{parent}__status": FormStatus.APPROVED}).values_list(
-            f"{parent}__department__name", "category__parent__name", "category__name", "name", "annual_value"
-        )
-        uses += [Use(*row) for row in rows]
-    return uses
+    """Every indicator row of an approved form, whatever its kind (each kind says where its rows are)."""
+    return [
+        Use(*row)
+        for spec in kinds()
+        if spec.approved_indicator_uses is not None
+        for row in spec.approved_indicator_uses()
+    ]
 
 
 @transaction.atomic

@@ -37,7 +37,12 @@ class Scheme(models.Model):
         return self.name
 
     def tree(self) -> list[tuple["Category", list["Category"]]]:
-        """``[(一级, [二级, …]), …]`` in order, in one query."""
+        """``[(一级, [二级, …]), …]`` in order, in one query, read once per instance."""
+        if getattr(self, "_tree", None) is None:
+            self._tree = self._read_tree()
+        return self._tree
+
+    def _read_tree(self) -> list[tuple["Category", list["Category"]]]:
         categories = list(self.categories.order_by("position", "code"))
         children: dict[int, list[Category]] = {}
         for category in categories:
@@ -47,6 +52,18 @@ class Scheme(models.Model):
 
     def second_levels(self) -> list["Category"]:
         return [child for _first, children in self.tree() for child in children]
+
+
+def form_scheme(form, kind: str) -> Scheme:
+    """The scheme of ``form`` (a form object of ``kind``), read once per form object.
+
+    An entry page builds its indicator tree and runs the checks on the same object: both get the same
+    scheme instance, so its usage and categories are read once per request.
+    """
+    cache = form.__dict__.setdefault("_schemes", {})
+    if kind not in cache:
+        cache[kind] = Scheme.objects.for_form(kind, form.year)
+    return cache[kind]
 
 
 class SchemeUsage(models.Model):

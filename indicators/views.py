@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from core.models import Department
 from indicators.models import LibraryIndicator, LibraryValue
 
 LIMIT = 12
@@ -18,8 +19,6 @@ def suggest(request):
     Each comes with its most used target values; department names are only those the user may see.
     Three queries (session, user aside): the indicators, their values, the visible departments.
     """
-    from core.views.access import departments_for_user
-
     level2 = request.GET.get("level2", "").strip()
     query = request.GET.get("q", "").strip()[:50]
     indicators = LibraryIndicator.objects.active().for_level2(level2)
@@ -30,7 +29,7 @@ def suggest(request):
             Prefetch("values", queryset=LibraryValue.objects.order_by("-uses", "text"))
         )[:LIMIT]
     )
-    visible = {d.name for d in departments_for_user(request.user)}
+    visible = set(Department.objects.visible_to(request.user).values_list("name", flat=True))
     return JsonResponse(
         {
             "suggestions": [

@@ -7,5 +7,8 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("core.urls")),
+    path("", include("web.urls")),
+    path("", include("declarations.urls")),
+    path("", include("evaluations.urls")),
+    path("", include("indicators.urls")),
 ]

@@ -5,40 +5,38 @@ import io
 import zipfile
 from datetime import datetime
 
-from django.apps import apps
 from django.utils import timezone
 
-from core.exports.frozen import FORM_SOURCES, FormKey, approval_summary, form_sources, served_export
-from core.models import Department, FormKind, FrozenExport
+from core.exports.frozen import approval_summary, document_served
+from core.exports.registry import Document
+from core.kinds import kinds
+from core.models import Department, FrozenExport
 
 MANIFEST_NAME = "清单.txt"
 # Characters that a ZIP reader or a file system would take for a path or refuse.
 UNSAFE = str.maketrans({char: "_" for char in '/\\:*?"<>|'})
 
 
-def department_year_keys(department: Department, year: int) -> list[FormKey]:
-    """Every form of the department and year, in the order of domain.md §2; missing ones are left out.
+def department_year_documents(department: Department, year: int) -> list[Document]:
+    """Every document of the department and year, in the order of domain.md §2; missing ones left out.
 
-    A project self-evaluation is one file per project, ordered by project name. A form with frozen
-    files counts even if its rows are gone, so that the approved record is never silently dropped.
+    A kind with one form a year gives that form; a kind with a table (the 项目支出绩效目标表) gives the
+    table, the document a department files; any other kind with several forms a year (the 项目支出绩效
+    自评表) gives one file per form, ordered by name. A document with frozen files counts even if its
+    rows are gone, so that the approved record is never silently dropped.
     """
     frozen = set(
         FrozenExport.objects.current().filter(department=department, year=year).values_list("kind", "project")
     )
-    frozen_kinds = {kind for kind, _project in frozen}
-    frozen_projects = {project for kind, project in frozen if kind == FormKind.PROJECT_SELF_EVALUATION}
-    keys = []
-    for kind, source in FORM_SOURCES.items():
-        if source.project_field:
-            names = set(
-                apps.get_model(source.model)
-                ._default_manager.filter(department=department, year=year)
-                .values_list(source.project_field, flat=True)
-            )
-            keys += [FormKey(kind, department, year, name) for name in sorted(names | frozen_projects)]
-        elif kind in frozen_kinds or form_sources(FormKey(kind, department, year)).exists():
-            keys.append(FormKey(kind, department, year))
-    return keys
+    documents = []
+    for spec in kinds():
+        has_frozen = {name for kind, name in frozen if kind == spec.slug}
+        if spec.named and spec.table is None:
+            names = set(spec.forms_of(department, year).values_list(spec.name_field, flat=True))
+            documents += [Document(spec, department, year, name) for name in sorted(names | has_frozen)]
+        elif "" in has_frozen or spec.forms_of(department, year).exists():
+            documents.append(Document(spec, department, year))
+    return documents
 
 
 def _entry(name: str, content: bytes, when: datetime) -> tuple[zipfile.ZipInfo, bytes]:
@@ -48,13 +46,13 @@ def _entry(name: str, content: bytes, when: datetime) -> tuple[zipfile.ZipInfo, 
     return info, content
 
 
-def _department_entries(department, year, keys, formats, now, folder: str = ""):
-    """The files of one department's forms and their manifest lines."""
+def _department_entries(documents, formats, now, folder: str = ""):
+    """The files of one department's documents and their manifest lines."""
     entries, lines = [], []
-    for key in keys:
-        status = approval_summary(key)
+    for doc in documents:
+        status = approval_summary(doc)
         for format in formats:
-            served = served_export(key.kind, format, department, year, key.project or None)
+            served = document_served(doc, format)
             entries.append(_entry(folder + served.filename.translate(UNSAFE), served.content, now))
             if served.frozen is not None:
                 origin = (
@@ -80,11 +78,11 @@ def department_year_zip(
     rendering of the current data. ``清单.txt`` lists each file with its status and SHA-256. Raises
     LookupError (message in Chinese) when the department has no form that year.
     """
-    keys = department_year_keys(department, year)
-    if not keys:
+    documents = department_year_documents(department, year)
+    if not documents:
         raise LookupError(f"{department.name}没有{year}年的任何表格。")
     now = timezone.localtime()
-    entries, lines = _department_entries(department, year, keys, formats, now)
+    entries, lines = _department_entries(documents, formats, now)
 
     manifest = [
         f"{department.name}{year}年预算绩效表格",
@@ -122,10 +120,10 @@ def departments_year_zip(
     lines, count = [], 0
     with zipfile.ZipFile(buffer, "w") as archive:
         for done, department in enumerate(departments, start=1):
-            keys = department_year_keys(department, year)
-            if keys:
+            documents = department_year_documents(department, year)
+            if documents:
                 folder = department.name.translate(UNSAFE) + "/"
-                entries, department_lines = _department_entries(department, year, keys, formats, now, folder)
+                entries, department_lines = _department_entries(documents, formats, now, folder)
                 for info, content in entries:
                     archive.writestr(info, content)
                 lines += department_lines

@@ -117,11 +117,12 @@ def test_the_declaration_entry_page_runs_a_fixed_number_of_queries(
 ):
     form = _declaration_with(preparer, 200)
     client.force_login(preparer)
-    # session, user, the form (with department, district, updated_by); for the editor: tasks, indicators
-    # (with their categories), the scheme usage, the scheme's categories twice (the category index and
-    # the tree); for the quality checks: tasks, indicators, scheme usage, categories; the signed-in
-    # user's department for the page header: 13 queries whatever the number of rows.
-    with django_assert_num_queries(13):
+    # session, user, the form (with department, district, updated_by); the form's record, read once
+    # for the editor and the quality checks: tasks, indicators (with their categories); the scheme,
+    # read once for the tree and the checks: its usage, its categories; the signed-in user's
+    # department for the page header: 8 queries whatever the number of rows (13 before the record and
+    # the scheme were shared).
+    with django_assert_num_queries(8):
         client.get(reverse(EDIT, args=["declaration", form.pk]))
 
 

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from core.exports.bundle import MANIFEST_NAME, department_year_zip
-from core.exports.frozen import form_approve_and_freeze
 from core.models import Department, FrozenExport
+from core.workflow import form_approve_and_freeze
 from declarations.models import Project
 from evaluations.models import ProjectEvaluation
 from evaluations.services import project_evaluation_replace
@@ -91,12 +91,12 @@ def test_approved_forms_are_their_frozen_files_and_the_manifest_says_so(tianhe_2
         form_approve_and_freeze(project, user=superuser)
     Project.objects.filter(year=2024).update(other_funds=Decimal("99.00"))
     archive = open_zip(department_year_zip(tianhe_2024, 2024)[1])
-    for frozen in FrozenExport.objects.filter(kind="projects"):
+    for frozen in FrozenExport.objects.filter(kind="projects", project=""):
         assert archive.read(frozen.filename) == bytes(frozen.content)
 
     manifest = archive.read(MANIFEST_NAME).decode("utf-8-sig")
     lines = {line.split("\t")[0]: line for line in manifest.splitlines() if "\t" in line}
-    frozen_pdf = FrozenExport.objects.get(kind="projects", format="pdf")
+    frozen_pdf = FrozenExport.objects.get(kind="projects", project="", format="pdf")
     assert "已审核\t审核通过时冻结的原件" in lines[frozen_pdf.filename]
     assert f"SHA-256 {frozen_pdf.sha256}" in lines[frozen_pdf.filename]
     live = f"{TIANHE}-2024-项目支出绩效自评表-{EVALUATIONS[0]}.xlsx"

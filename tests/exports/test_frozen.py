@@ -12,14 +12,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.exports import frozen as frozen_module
-from core.exports.frozen import (
-    FrozenExportCorrupted,
-    export_for_download,
-    form_approve_and_freeze,
-    form_freeze,
-)
+from core.exports.frozen import FrozenExportCorrupted, export_for_download, form_freeze
+from core.exports.registry import Document, export_form
 from core.models import AuditEntry, Department, FormStatus, FrozenExport
+from core.workflow import form_approve_and_freeze
 from declarations.models import Declaration, Project, TargetTable
 from evaluations.models import DepartmentEvaluation, ProjectEvaluation
 from evaluations.services import project_evaluation_replace
@@ -102,7 +98,7 @@ def test_it_serves_the_frozen_bytes_after_the_data_changed(superuser):
         assert served_type == content_type
         assert filename.endswith(f".{format}")
     assert Decimal("4855.11") in sheet_values(stored["xlsx"])
-    _filename, _type, live = frozen_module.export_form("declaration", "xlsx", department(), 2025)
+    _filename, _type, live = export_form("declaration", "xlsx", department(), 2025)
     assert Decimal("1.23") in sheet_values(live)
 
 
@@ -116,7 +112,7 @@ def test_a_form_that_is_not_approved_is_rendered_from_the_current_data():
 def test_freezing_an_already_frozen_form_keeps_the_stored_bytes(superuser, monkeypatch):
     form_approve_and_freeze(declaration(), user=superuser)
     before = {f.pk: f.sha256 for f in FrozenExport.objects.all()}
-    monkeypatch.setattr(frozen_module, "export_form", lambda *a, **k: pytest.fail("rendered again"))
+    monkeypatch.setattr(Document, "render", lambda *a, **k: pytest.fail("rendered again"))
     again = form_freeze(kind="declaration", department=department(), year=2025, user=superuser)
     assert {f.pk: f.sha256 for f in again} == before
     form_approve_and_freeze(declaration(), user=superuser)  # approving an approved form: nothing new
@@ -158,17 +154,22 @@ def test_a_stored_file_and_its_hash_replaced_together_do_not_pass_the_size_check
         export_for_download("declaration", "xlsx", department(), 2025)
 
 
-def test_the_projects_table_is_frozen_once_every_project_is_approved(superuser):
+def test_each_project_freezes_its_own_file_and_the_table_once_every_project_is_approved(superuser):
     projects = list(Project.objects.filter(department__name=TIANHE, year=2024).order_by("pk"))
     assert len(projects) > 1
     for project in projects[:-1]:
-        assert form_approve_and_freeze(project, user=superuser) == []
-    assert not FrozenExport.objects.exists()
+        files = form_approve_and_freeze(project, user=superuser)
+        assert {(f.kind, f.project, f.format) for f in files} == {
+            ("projects", project.name, "pdf"),
+            ("projects", project.name, "xlsx"),
+        }
+    assert not FrozenExport.objects.filter(project="").exists()
     files = form_approve_and_freeze(projects[-1], user=superuser)
-    assert {(f.kind, f.format) for f in files} == {("projects", "pdf"), ("projects", "xlsx")}
-    assert all(f.form_version == sum(p.version for p in Project.objects.filter(year=2024)) for f in files)
+    table = [f for f in files if f.project == ""]
+    assert {(f.kind, f.format) for f in table} == {("projects", "pdf"), ("projects", "xlsx")}
+    assert all(f.form_version == sum(p.version for p in Project.objects.filter(year=2024)) for f in table)
     # Every project's history records the freezing of the table it belongs to.
-    frozen_entries = AuditEntry.objects.filter(message__startswith="冻结导出文件")
+    frozen_entries = AuditEntry.objects.filter(message__startswith="冻结导出文件（项目支出绩效目标表）")
     assert {entry.object_id for entry in frozen_entries} == {p.pk for p in projects}
 
 
@@ -243,9 +244,10 @@ def test_the_admin_action_says_which_projects_table_is_still_waiting(admin_clien
     response = run_action(admin_client, Project, [first])
     messages = [str(m) for m in get_messages(response.wsgi_request)]
     assert f"{TIANHE}2024年项目支出绩效目标表尚有项目未审核，全部审核后再冻结导出文件。" in messages
-    assert not FrozenExport.objects.exists()
+    # The project's own form is frozen; the department's table waits for every project.
+    assert set(FrozenExport.objects.values_list("project", flat=True)) == {first.name}
     run_action(admin_client, Project, Project.objects.filter(year=2024))
-    assert FrozenExport.objects.filter(kind="projects").count() == 2
+    assert FrozenExport.objects.filter(kind="projects", project="").count() == 2
 
 
 def test_the_admin_action_reports_a_form_it_cannot_approve(admin_client):

@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from core.exports.registry import export_form, import_form
-from core.kinds import get_kind
+from core.exports.registry import document, export_form, import_form
 from core.models import Department
 from core.richtext import rich_text_paragraphs
 from declarations.models import ProjectIndicator
@@ -74,7 +73,7 @@ def test_the_pdf_reproduces_every_cell_of_the_seed(prefix, kind, name, year, tmp
 
 
 def test_the_project_table_pdf_carries_every_projects_indicators(tmp_path):
-    data = get_kind("projects").dump(department(TIANHE), 2024)
+    data = document("projects", department(TIANHE), 2024).record()
     printed = squash(pdf_text(export_form("projects", "pdf", department(TIANHE), 2024)[2], tmp_path))
     for project in data["projects"]:
         for indicator in project["indicators"]:
@@ -173,10 +172,10 @@ def normalised(data: dict) -> dict:
 
 @pytest.mark.parametrize(("prefix", "kind", "name", "year"), SEEDS)
 def test_export_import_export_is_identical(prefix, kind, name, year):
-    before = get_kind(kind).dump(department(name), year)
+    before = document(kind, department(name), year).record()
     first, _sheet = workbook(kind, name, year)
     import_form(first)
-    after = get_kind(kind).dump(department(name), year)
+    after = document(kind, department(name), year).record()
     assert normalised(after) == normalised(before)
     second, _sheet = workbook(kind, name, year)
     assert sheet_texts(load_workbook(io.BytesIO(second)).worksheets[0]) == sheet_texts(
@@ -193,7 +192,7 @@ def test_an_offline_edit_is_read_back():
     buffer = io.BytesIO()
     sheet.parent.save(buffer)
     import_form(buffer.getvalue())
-    data = get_kind("declaration").dump(department(TIANHE), 2025)
+    data = document("declaration", department(TIANHE), 2025).record()
     assert data["budget"]["basic_expenditure"] == "4900.50"
 
 
@@ -225,12 +224,12 @@ def edited(kind, name, year, change) -> bytes:
     ids=["not-ours", "not-a-number", "formula"],
 )
 def test_a_bad_file_names_sheet_and_cell_and_saves_nothing(change, message):
-    before = get_kind("declaration").dump(department(TIANHE), 2025)
+    before = document("declaration", department(TIANHE), 2025).record()
     with pytest.raises(ValidationError) as error:
         import_form(edited("declaration", TIANHE, 2025, change))
     assert "工作表“部门整体预算绩效目标申报表”" in error.value.messages[0]
     assert message in error.value.messages[0]
-    assert get_kind("declaration").dump(department(TIANHE), 2025) == before
+    assert document("declaration", department(TIANHE), 2025).record() == before
 
 
 def test_a_broken_file_is_refused():

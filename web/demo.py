@@ -1,0 +1,321 @@
+"""Realistic demo data at scale: N departments with every form kind for three years, in bulk inserts.
+
+Indicators, tasks and projects are drawn from the seeds' own vocabulary; statuses are mixed; project
+self-evaluations carry actual values and scores. Deterministic (a seeded random generator) and
+idempotent: departments that already exist are left alone, so running it twice adds nothing.
+"""
+
+import json
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Department, District, FormKind, FormStatus, User
+from core.money import round_money
+from declarations.models import Declaration, DeclarationIndicator, DeclarationTask, Project, ProjectIndicator
+from evaluations.models import (
+    DepartmentEvaluation,
+    EvaluationTask,
+    EvaluationTaskIndicator,
+    ProjectEvaluation,
+    ProjectEvaluationIndicator,
+)
+from evaluations.scoring import score_indicator, spread_weights
+from indicators.models import Scheme
+from indicators.serialized import parse_indicator_cell
+from indicators.services import CategoryIndex
+
+SEED_DIR = settings.BASE_DIR / "fixtures" / "seeds"
+DEPARTMENTS_PER_DISTRICT = 60
+DEMO_PASSWORD = "perfbudget-demo"
+STATUSES = (
+    [FormStatus.APPROVED] * 5
+    + [FormStatus.SUBMITTED] * 2
+    + [FormStatus.RETURNED, FormStatus.DRAFT, FormStatus.DRAFT]
+)
+BUREAUS = (
+    "司法局",
+    "教育局",
+    "民政局",
+    "卫生健康局",
+    "住房建设局",
+    "文化广电旅游体育局",
+    "农业农村局",
+    "应急管理局",
+)
+
+
+@dataclass
+class Vocabulary:
+    declaration_rows: list[dict]  # level1, level2, name, period_value, annual_value (2025 scheme)
+    declaration_tasks: list[dict]
+    projects: list[dict]  # name, goal, indicators (classic scheme rows)
+
+
+def vocabulary() -> Vocabulary:
+    seeds = {path.name[:3]: json.loads(path.read_text(encoding="utf-8")) for path in SEED_DIR.glob("*.json")}
+    rows = seeds["000"]["indicators"] + seeds["001"]["indicators"]
+    tasks = seeds["000"]["tasks"] + seeds["001"]["tasks"]
+    projects = []
+    for project in seeds["003"]["projects"]:
+        parsed = parse_indicator_cell(project["indicator_text"]).indicators
+        projects.append(
+            {
+                "name": project["name"],
+                "goal": project["goal"],
+                "indicators": [
+                    {
+                        "code": item.level2_code,
+                        "name": item.name,
+                        "value": item.annual_value or item.period_value,
+                    }
+                    for item in parsed
+                ],
+            }
+        )
+    return Vocabulary(rows, tasks, projects)
+
+
+def _money(rng: random.Random, low: int, high: int) -> Decimal:
+    return round_money(Decimal(rng.randint(low * 100, high * 100)) / 100)
+
+
+@transaction.atomic
+def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 20251123) -> dict[str, int]:
+    """Create the missing demo departments (``演示区NN`` / ``…NNNN``) with their forms; returns counts."""
+    rng = random.Random(seed)
+    words = vocabulary()
+    names = [_department_name(number) for number in range(1, departments + 1)]
+    existing = set(Department.objects.filter(name__in=names).values_list("name", flat=True))
+    todo = [name for name in names if name not in existing]
+    if not todo:
+        return {"departments": 0}
+    districts = {}
+    for number in range((departments - 1) // DEPARTMENTS_PER_DISTRICT + 1):
+        districts[number], _ = District.objects.get_or_create(name=f"演示区{number + 1:02d}")
+    created = Department.objects.bulk_create(
+        Department(name=name, district=districts[(names.index(name)) // DEPARTMENTS_PER_DISTRICT])
+        for name in todo
+    )
+    password = make_password(DEMO_PASSWORD)
+    User.objects.bulk_create(
+        User(
+            username=f"demo{names.index(d.name) + 1:04d}",
+            password=password,
+            role=User.Role.PREPARER,
+            department=d,
+            last_name=d.name[-6:],
+        )
+        for d in created
+    )
+    declaration_index = {
+        year: CategoryIndex.for_scheme(Scheme.objects.for_form(FormKind.DECLARATION, year)) for year in years
+    }
+    project_index = {
+        year: CategoryIndex.for_scheme(Scheme.objects.for_form(FormKind.PROJECTS, year)) for year in years
+    }
+    now = timezone.now()
+
+    def status():
+        value = rng.choice(STATUSES)
+        extra = {"submitted_at": now if value != FormStatus.DRAFT else None}
+        if value in {FormStatus.APPROVED, FormStatus.RETURNED}:
+            extra["reviewed_at"] = now
+        if value == FormStatus.SUBMITTED:
+            extra["review_tier"] = 1
+        return {"status": value, **extra}
+
+    declarations, projects, evaluations, project_evaluations = [], [], [], []
+    for department in created:
+        for year in years:
+            base = _money(rng, 2000, 8000)
+            project_part = _money(rng, 300, 1500)
+            declarations.append(
+                Declaration(
+                    department=department,
+                    year=year,
+                    basic_expenditure=base,
+                    project_expenditure=project_part,
+                    fiscal_appropriation=base + project_part,
+                    district_level=base + project_part,
+                    overall_goal=f"<p>{department.name}{year}年度履行部门职责，完成重点工作任务。</p>",
+                    **status(),
+                )
+            )
+            adjusted = _money(rng, 2000, 9000)
+            evaluations.append(
+                DepartmentEvaluation(
+                    department=department,
+                    year=year,
+                    adjusted_budget=adjusted,
+                    initial_budget=round_money(adjusted * Decimal(rng.uniform(0.9, 1.1))),
+                    actual_spending=round_money(adjusted * Decimal(rng.uniform(0.85, 1.0))),
+                    expected_goal="<p>完成年度绩效目标。</p>",
+                    goal_completion="<p>年度绩效目标基本完成。</p>",
+                    **status(),
+                )
+            )
+            for position, template in enumerate(rng.sample(words.projects, 5), start=1):
+                projects.append(
+                    Project(
+                        department=department,
+                        year=year,
+                        name=template["name"],
+                        fiscal_appropriation=_money(rng, 10, 400),
+                        goal=template["goal"],
+                        position=position,
+                        **status(),
+                    )
+                )
+    Declaration.objects.bulk_create(declarations, batch_size=500)
+    DepartmentEvaluation.objects.bulk_create(evaluations, batch_size=500)
+    Project.objects.bulk_create(projects, batch_size=500)
+
+    tasks, indicators, eval_tasks = [], [], []
+    for declaration in declarations:
+        for position, task in enumerate(rng.sample(words.declaration_tasks, 4), start=1):
+            tasks.append(
+                DeclarationTask(
+                    declaration=declaration,
+                    name=task["name"],
+                    content=task["content"],
+                    amount=_money(rng, 20, 800),
+                    expected_goal=task["expected_goal"],
+                    position=position,
+                )
+            )
+        index = declaration_index[declaration.year]
+        rows = sorted(rng.sample(words.declaration_rows, 20), key=lambda r: words.declaration_rows.index(r))
+        for position, row in enumerate(rows, start=1):
+            category = index.by_names.get((row["level1"], row["level2"]))
+            if category is not None:
+                indicators.append(
+                    DeclarationIndicator(
+                        declaration=declaration,
+                        category=category,
+                        name=row["name"],
+                        period_value=row["period_value"],
+                        annual_value=row["annual_value"],
+                        position=position,
+                    )
+                )
+    for evaluation in evaluations:
+        for position, task in enumerate(rng.sample(words.declaration_tasks, 3), start=1):
+            eval_tasks.append(
+                EvaluationTask(
+                    evaluation=evaluation,
+                    name=task["name"],
+                    expected=task["expected_goal"],
+                    completion="<p>已完成。</p>",
+                    amount=_money(rng, 20, 800),
+                    position=position,
+                )
+            )
+    DeclarationTask.objects.bulk_create(tasks, batch_size=1000)
+    DeclarationIndicator.objects.bulk_create(indicators, batch_size=1000)
+    EvaluationTask.objects.bulk_create(eval_tasks, batch_size=1000)
+    EvaluationTaskIndicator.objects.bulk_create(
+        (
+            EvaluationTaskIndicator(task=task, name=f"关键指标{n}", completion="达成", position=n)
+            for task in eval_tasks
+            for n in (1, 2)
+        ),
+        batch_size=1000,
+    )
+
+    project_rows, templates = [], {t["name"]: t for t in words.projects}
+    for project in projects:
+        index = project_index[project.year]
+        for position, item in enumerate(templates[project.name]["indicators"], start=1):
+            category = index.by_code.get(item["code"])
+            if category is not None and category.parent_id is not None:
+                project_rows.append(
+                    ProjectIndicator(
+                        project=project,
+                        category=category,
+                        name=item["name"],
+                        period_value=item["value"],
+                        annual_value=item["value"],
+                        position=position,
+                    )
+                )
+        if project.year < max(years):  # self-evaluate the years that have ended
+            budget = project.total
+            project_evaluations.append(
+                ProjectEvaluation(
+                    department=project.department,
+                    year=project.year,
+                    project=project,
+                    project_name=project.name,
+                    competent_department=project.department.name,
+                    implementing_unit=project.department.name,
+                    initial_current=budget,
+                    annual_current=budget,
+                    executed_current=round_money(budget * Decimal(rng.uniform(0.8, 1.0))),
+                    expected_goal=project.goal,
+                    actual_completion="<p>按计划完成。</p>",
+                    **status(),
+                )
+            )
+    ProjectIndicator.objects.bulk_create(project_rows, batch_size=1000)
+    ProjectEvaluation.objects.bulk_create(project_evaluations, batch_size=500)
+
+    rows_by_project: dict[int, list] = {}
+    for row in project_rows:
+        rows_by_project.setdefault(row.project_id, []).append(row)
+    evaluation_rows = []
+    for evaluation in project_evaluations:
+        rows = rows_by_project.get(evaluation.project_id, [])
+        weights = spread_weights([row.category.parent.name for row in rows])
+        for position, (row, weight) in enumerate(zip(rows, weights, strict=True), start=1):
+            actual = row.annual_value if rng.random() < 0.8 else _shortfall(row.annual_value)
+            proposal = score_indicator(row.annual_value, actual, weight, name=row.name)
+            score = proposal.score if proposal.score is not None else round_money(weight * Decimal("0.9"))
+            evaluation_rows.append(
+                ProjectEvaluationIndicator(
+                    evaluation=evaluation,
+                    category=row.category,
+                    name=row.name,
+                    annual_value=row.annual_value,
+                    actual_value=actual,
+                    weight=weight,
+                    score=min(score, weight),
+                    deviation_reason="" if score >= weight else "<p>受客观因素影响，下一步加强跟踪。</p>",
+                    position=position,
+                )
+            )
+    ProjectEvaluationIndicator.objects.bulk_create(evaluation_rows, batch_size=1000)
+    return {
+        "departments": len(created),
+        "declarations": len(declarations),
+        "projects": len(projects),
+        "self_evaluations": len(evaluations),
+        "project_self_evaluations": len(project_evaluations),
+        "indicator_rows": len(indicators) + len(project_rows) + len(evaluation_rows),
+    }
+
+
+def _department_name(number: int) -> str:
+    district = (number - 1) // DEPARTMENTS_PER_DISTRICT + 1
+    bureau = BUREAUS[(number - 1) % len(BUREAUS)]
+    return f"演示区{district:02d}{bureau}{number:04d}"
+
+
+def _shortfall(value: str) -> str:
+    """A value a little under a numeric target ("100%" → "95%"), else the value itself."""
+    import re
+
+    match = re.search(r"\d+(\.\d+)?", value)
+    if not match:
+        return value
+    number = Decimal(match.group()) * Decimal("0.95")
+    return (
+        value[: match.start()].lstrip("≥>≤<=")
+        + f"{number.quantize(Decimal('0.1')).normalize():f}"
+        + value[match.end() :]
+    )

@@ -1,0 +1,87 @@
+"""Time PDF and XLSX rendering of every seed form in a warm process: medians and peak memory.
+
+Then time serving the frozen PDF of seed 000 (fetch from the database and check its SHA-256), as a
+download of an approved form does. Seed 000 is approved and frozen inside a transaction that is rolled
+back, so the database is left as it was.
+
+Run after ``loadseeds``: ``python manage.py bench_exports --repeat 7``. Timings are for reading, not
+for asserting: the machines here are shared and noisy.
+"""
+
+import resource
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from core.exports.frozen import export_for_download
+from core.exports.registry import EXPORTERS, export_form
+from core.models import Department, User
+from core.workflow import form_approve_and_freeze
+from declarations.models import Declaration
+
+FROZEN_TARGET_SECONDS = 0.020
+
+SEED_FORMS = [
+    ("000", "declaration", "广州市天河区司法局", 2025),
+    ("001", "declaration", "广州市越秀区司法局", 2025),
+    ("002", "target-table", "广州市天河区司法局", 2019),
+    ("003", "projects", "广州市天河区司法局", 2024),
+    ("004", "self-evaluation", "广州市天河区司法局", 2022),
+]
+
+
+class Command(BaseCommand):
+    help = "导出性能基准：各样表 PDF/XLSX 渲染时间中位数、冻结文件下载时间与内存峰值。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument("--frozen-repeat", type=int, default=50, help="冻结文件下载的重复次数")
+        parser.add_argument("--frozen-only", action="store_true", help="只测冻结文件下载，不测渲染")
+
+    def handle(self, *args, repeat: int, frozen_repeat: int, frozen_only: bool, **options):
+        if not frozen_only:
+            self.bench_rendering(repeat)
+        self.bench_frozen(frozen_repeat)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(f"peak RSS: {peak:.0f} MiB")
+
+    def bench_rendering(self, repeat: int) -> None:
+        self.stdout.write(f"{'seed':<5}{'form':<18}{'format':<7}{'median s':>10}{'min s':>9}{'bytes':>10}")
+        for prefix, kind, name, year in SEED_FORMS:
+            department = Department.objects.get(name=name)
+            for format in EXPORTERS:
+                export_form(kind, format, department, year)  # warm: fonts, templates, imports
+                timings = []
+                for _ in range(repeat):
+                    start = time.perf_counter()
+                    _filename, _type, content = export_form(kind, format, department, year)
+                    timings.append(time.perf_counter() - start)
+                self.stdout.write(
+                    f"{prefix:<5}{kind:<18}{format:<7}{statistics.median(timings):>10.3f}{min(timings):>9.3f}"
+                    f"{len(content):>10,}"
+                )
+
+    def bench_frozen(self, repeat: int) -> None:
+        _prefix, kind, name, year = SEED_FORMS[0]
+        department = Department.objects.get(name=name)
+        with transaction.atomic():
+            admin, _ = User.objects.get_or_create(
+                username="bench-admin", defaults={"role": User.Role.ADMINISTRATOR, "is_superuser": True}
+            )
+            form_approve_and_freeze(Declaration.objects.get(department=department, year=year), user=admin)
+            export_for_download(kind, "pdf", department, year)  # warm: the query's code paths
+            timings = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                _filename, _type, content = export_for_download(kind, "pdf", department, year)
+                timings.append(time.perf_counter() - start)
+            transaction.set_rollback(True)
+        median = statistics.median(timings)
+        verdict = "met" if median < FROZEN_TARGET_SECONDS else "MISSED"
+        self.stdout.write(
+            f"frozen 000 {kind} pdf (fetch + SHA-256 check, {repeat} runs): median {median * 1000:.2f} ms, "
+            f"min {min(timings) * 1000:.2f} ms, {len(content):,} bytes; "
+            f"target {FROZEN_TARGET_SECONDS * 1000:.0f} ms {verdict}"
+        )
