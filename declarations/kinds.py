@@ -4,6 +4,7 @@ from core.kinds import KindSpec, Loaded, TableSpec, register
 from core.models import FormKind, FormStatus
 from declarations import checks, forms, layouts, records, services
 from declarations.models import Declaration, DeclarationIndicator, Project, ProjectIndicator, TargetTable
+from indicators.models import scheme_outline
 
 INDICATOR_USE = ("category__parent__name", "category__name", "name", "annual_value")
 
@@ -66,6 +67,19 @@ def _uses(model, parent: str):
     return uses
 
 
+def _drawn_with_scheme(builder, kind: FormKind):
+    """A layout of a record drawn with its year's scheme outline (the builders take data only)."""
+
+    def layout(data: dict):
+        return builder(data, scheme_outline(kind, data["year"]))
+
+    return layout
+
+
+declaration_layout = _drawn_with_scheme(layouts.declaration_layout, FormKind.DECLARATION)
+projects_layout = _drawn_with_scheme(layouts.projects_layout, FormKind.PROJECTS)
+
+
 def register_kinds() -> None:
     register(
         KindSpec(
@@ -73,7 +87,7 @@ def register_kinds() -> None:
             model=Declaration,
             load=_single(services.declaration_replace),
             record=records.declaration_data,
-            layout=layouts.declaration_layout,
+            layout=declaration_layout,
             read_sheet=lambda sheet: [layouts.declaration_from_sheet(sheet)],
             findings=checks.declaration_findings,
             editor=forms.DeclarationEditor,
@@ -105,7 +119,7 @@ def register_kinds() -> None:
             name_noun="项目",
             load=project_load,
             record=records.project_table_data,
-            layout=layouts.projects_layout,
+            layout=projects_layout,
             read_sheet=lambda sheet: project_split(layouts.projects_from_sheet(sheet)),
             findings=checks.project_findings,
             editor=forms.ProjectEditor,
@@ -113,7 +127,7 @@ def register_kinds() -> None:
             table=TableSpec(
                 label=FormKind.PROJECTS.label,
                 record=project_table,
-                layout=layouts.projects_layout,
+                layout=projects_layout,
                 items_key="projects",
                 url_name="project-list",
             ),

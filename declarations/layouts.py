@@ -9,7 +9,7 @@ from core.exports.layout import Cell, Layout, Row, Style, Table, indicator_tree_
 from core.exports.xlsx import ReadSheet
 from core.models import FormKind
 from core.money import ZERO
-from indicators.models import Scheme
+from indicators.models import Outline
 from indicators.serialized import SerializedIndicator, serialize_indicators
 
 BUDGET_ROWS = [
@@ -23,11 +23,6 @@ BUDGET_ROWS = [
 ]
 
 
-def scheme_tree(kind: str, year: int) -> list[tuple[str, list[str]]]:
-    scheme = Scheme.objects.for_form(kind, year)
-    return [(first.name, [child.name for child in children]) for first, children in scheme.tree()]
-
-
 def _department_row(data: dict, label_text: str, columns: int) -> Row:
     """The 部门名称 row; the printed name may differ from the department's (“…司法局(部门)”)."""
     printed = data.get("department_label") or data["department"]
@@ -39,7 +34,7 @@ def _department_row(data: dict, label_text: str, columns: int) -> Row:
 # --- §2.1 部门整体预算绩效目标申报表 ------------------------------------------------------------
 
 
-def declaration_layout(data: dict) -> Layout:
+def declaration_layout(data: dict, outline: Outline) -> Layout:
     budget = data["budget"]
     rows = [_department_row(data, "部门名称", 6)]
     for index, (left, left_field, right, right_field) in enumerate(BUDGET_ROWS):
@@ -113,7 +108,7 @@ def declaration_layout(data: dict) -> Layout:
         ]
     )
     indicator_rows = indicator_tree_rows(
-        scheme_tree(FormKind.DECLARATION, data["year"]),
+        outline.tree,
         data["indicators"],
         leading=[label("", joined=True)],
         marker="indicator",
@@ -387,14 +382,9 @@ def target_table_from_sheet(sheet: ReadSheet) -> dict:
 # --- §2.3 项目支出绩效目标表 -----------------------------------------------------------------
 
 
-def serialized_indicators(indicators: list[dict], year: int) -> str:
+def serialized_indicators(indicators: list[dict], outline: Outline) -> str:
     """A project's indicators as the seed-003 cell text."""
-    scheme = Scheme.objects.for_form(FormKind.PROJECTS, year)
-    codes = {}
-    for first, children in scheme.tree():
-        codes[first.name] = first.code
-        for child in children:
-            codes[(first.name, child.name)] = child.code
+    codes = outline.codes()
     names = {code: name for name, code in codes.items() if isinstance(name, str)}
     items = []
     for item in indicators:
@@ -413,7 +403,7 @@ def serialized_indicators(indicators: list[dict], year: int) -> str:
     return serialize_indicators(items)
 
 
-def projects_layout(data: dict) -> Layout:
+def projects_layout(data: dict, outline: Outline) -> Layout:
     projects = data["projects"]
     fields = ("fiscal_appropriation", "special_account", "other_funds")
 
@@ -464,9 +454,7 @@ def projects_layout(data: dict) -> Layout:
                             for field in fields
                         ],
                         Cell(project["goal"], style=Style.RICH, field="goal"),
-                        Cell(
-                            serialized_indicators(project["indicators"], data["year"]), field="indicator_text"
-                        ),
+                        Cell(serialized_indicators(project["indicators"], outline), field="indicator_text"),
                     ],
                     marker="project",
                 )

@@ -4,6 +4,8 @@ The same shape is loaded by the services, written by the seed fixtures and read 
 "what loadseeds stores" and "what the browser stored" can be compared as data.
 """
 
+from django.db.models import Prefetch
+
 from core.records import amount_text, amounts
 from declarations.models import (
     DECLARATION_AMOUNTS,
@@ -11,6 +13,7 @@ from declarations.models import (
     TARGET_TABLE_INCOMES,
     Declaration,
     Project,
+    ProjectIndicator,
     TargetTable,
 )
 
@@ -85,8 +88,15 @@ def target_table_data(table: TargetTable) -> dict:
     }
 
 
+def _indicator_rows():
+    return ProjectIndicator.objects.select_related("category__parent", "stated_level1")
+
+
 def project_data(project: Project) -> dict:
-    rows = list(project.indicators.select_related("category__parent", "stated_level1"))
+    # A table's projects come with their rows prefetched (``projects_data``); one project reads its own.
+    rows = getattr(project, "indicator_rows", None)
+    if rows is None:
+        rows = list(_indicator_rows().filter(project=project))
     indicators = indicator_rows(rows)
     for item, row in zip(indicators, rows, strict=True):
         if row.stated_level1_id:
@@ -106,7 +116,11 @@ def project_table_data(project: Project) -> dict:
 
 
 def projects_data(department, year: int) -> dict:
-    projects = Project.objects.filter(department=department, year=year).select_related("department__district")
+    projects = (
+        Project.objects.filter(department=department, year=year)
+        .select_related("department__district")
+        .prefetch_related(Prefetch("indicators", queryset=_indicator_rows(), to_attr="indicator_rows"))
+    )
     return {
         "kind": "projects",
         "department": department.name,

@@ -8,6 +8,7 @@ from declarations.records import project_data
 from evaluations import checks, forms, layouts, records, services
 from evaluations.models import DepartmentEvaluation, ProjectEvaluation, ProjectEvaluationIndicator, policy_for
 from evaluations.scoring import spread_weights
+from indicators.models import scheme_outline
 
 
 def department_evaluation_load(
@@ -107,6 +108,13 @@ def project_evaluation_start(department, year: int, name: str) -> dict:
     }
 
 
+def project_evaluation_layout(data: dict):
+    """The layout of one evaluation, drawn with its year's scheme outline (the builder takes data)."""
+    return layouts.project_evaluation_layout(
+        data, scheme_outline(FormKind.PROJECT_SELF_EVALUATION, data["year"])
+    )
+
+
 def project_evaluation_split(data: dict) -> list[dict]:
     """A file of several evaluations (``{"evaluations": [...]}``) or one evaluation's record."""
     return list(data["evaluations"]) if "evaluations" in data else [data]
@@ -143,7 +151,7 @@ def register_kinds() -> None:
             name_noun="项目",
             load=project_evaluation_load,
             record=records.project_evaluation_data,
-            layout=layouts.project_evaluation_layout,
+            layout=project_evaluation_layout,
             read_sheet=lambda sheet: [layouts.project_evaluation_from_sheet(sheet)],
             findings=checks.project_evaluation_findings,
             editor=forms.ProjectEvaluationEditor,

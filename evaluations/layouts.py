@@ -7,7 +7,6 @@ from core.exports.xlsx import ReadSheet
 from core.models import FormKind
 from core.money import HUNDRED, ZERO, percent, round_money
 from declarations.layouts import (
-    scheme_tree,
     sheet_amount_text,
     sheet_form_fields,
     sheet_grouped_rows,
@@ -15,6 +14,7 @@ from declarations.layouts import (
 )
 from evaluations.models import FUND_COLUMNS, FUND_SOURCES, grade_for
 from evaluations.services import NARRATIVE_FIELDS
+from indicators.models import Outline
 
 NARRATIVE_LABELS = {
     "key_project_performance": "重点项目绩效情况",
@@ -159,7 +159,7 @@ def department_evaluation_from_sheet(sheet: ReadSheet) -> dict:
 # --- §2.5 项目支出绩效自评表 -------------------------------------------------------------------
 
 
-def project_evaluation_layout(data: dict) -> Layout:
+def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
     funds = {name: Decimal(value) for name, value in data["funds"].items()}
     weight = Decimal(data["budget_weight"])
     totals = {
@@ -249,7 +249,7 @@ def project_evaluation_layout(data: dict) -> Layout:
         ]
     )
     indicator_rows = indicator_tree_rows(
-        scheme_tree(FormKind.PROJECT_SELF_EVALUATION, data["year"]),
+        outline.tree,
         indicators,
         leading=[label("", joined=True)],
         marker="indicator",

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models import Q
 
@@ -52,6 +54,43 @@ class Scheme(models.Model):
 
     def second_levels(self) -> list["Category"]:
         return [child for _first, children in self.tree() for child in children]
+
+    def outline(self) -> "Outline":
+        return Outline(
+            tuple(
+                (first.name, first.code, tuple((child.name, child.code) for child in children))
+                for first, children in self.tree()
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A scheme's 一级 and 二级 as plain data (names and codes): what a layout draws an indicator table by.
+
+    Layout builders take data, not querysets: the spec that calls a builder reads the outline once
+    (``scheme_outline``) and passes it in.
+    """
+
+    levels: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]
+
+    @property
+    def tree(self) -> list[tuple[str, list[str]]]:
+        """``[(一级 name, [二级 name, …]), …]``."""
+        return [(name, [child for child, _code in children]) for name, _code, children in self.levels]
+
+    def codes(self) -> dict:
+        """一级 name → code, and (一级 name, 二级 name) → code."""
+        codes: dict = {}
+        for name, code, children in self.levels:
+            codes[name] = code
+            for child, child_code in children:
+                codes[(name, child)] = child_code
+        return codes
+
+
+def scheme_outline(kind: str, year: int) -> Outline:
+    return Scheme.objects.for_form(kind, year).outline()
 
 
 def form_scheme(form, kind: str) -> Scheme:

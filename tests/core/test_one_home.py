@@ -11,7 +11,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.models import Department, ExportJob, FormStatus, Review, User
+from declarations import layouts
 from declarations.models import Declaration, Project
+from declarations.records import projects_data
+from indicators.models import scheme_outline
 from tests.conftest import REPO_DIR, TIANHE, YUEXIU
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -116,3 +119,28 @@ def test_a_job_queued_under_the_old_task_path_still_runs(client, finance):
 def test_the_architecture_doc_and_readme_name_the_layers():
     text = (REPO_DIR / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert "core" in text and "web" in text and "KindSpec" in text
+
+
+# --- less work per request -------------------------------------------------------------------------------
+
+
+def test_layout_builders_take_data_and_run_no_query(django_assert_num_queries):
+    department = Department.objects.get(name=TIANHE)
+    table = projects_data(department, 2024)
+    outline = scheme_outline("projects", 2024)
+    with django_assert_num_queries(0):
+        layout = layouts.projects_layout(table, outline)
+    assert len(layout.tables[0].rows) > len(table["projects"])
+
+
+def test_a_project_table_preview_reads_the_scheme_once_whatever_its_projects(
+    client, preparer, django_assert_num_queries
+):
+    department = Department.objects.get(name=TIANHE)
+    assert Project.objects.filter(department=department, year=2024).count() == 22
+    client.force_login(preparer)
+    # session, user, the department (with its district); the table: whether it has projects, the
+    # projects, their indicators (with categories); the scheme: usage, categories; the signed-in
+    # user's department for the page header. Before, each project read the scheme again (2 × 22).
+    with django_assert_num_queries(9):
+        assert client.get(reverse("project-list-preview", args=[department.pk, 2024])).status_code == 200
