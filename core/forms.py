@@ -74,7 +74,7 @@ class ScoreField(AmountField):
     }
 
     def to_python(self, value):
-        if isinstance(value, str) and not value.strip():
+        if value is None or (isinstance(value, str) and not value.strip()):
             return None
         return super().to_python(value)
 

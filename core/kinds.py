@@ -78,6 +78,9 @@ class KindSpec:
     approved_indicator_uses: Callable[[], Iterable[tuple]] | None = None
     # The figure a finance officer scans the overview by: (label, model field or property).
     key_figure: tuple[str, str] | None = None
+    # The reviewer's part of the review page beyond the decision (e.g. their own scores): a form class
+    # taking ``(form, data)`` with ``problems()``, ``save(user=)`` and a ``page_template`` to include.
+    review_form: type | None = None
     # Whether two years of the form are compared side by side.
     comparable: bool = True
     # Keys of the record that are the form's identity rather than its content.

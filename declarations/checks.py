@@ -2,7 +2,7 @@
 
 from core.checks import Finding, required_parts
 from core.models import FormKind
-from indicators.checks import indicator_findings
+from indicators.checks import indicator_findings, reason_instead_of_target
 
 
 def declaration_findings(form, data: dict) -> list[Finding]:
@@ -25,4 +25,5 @@ def target_table_findings(form, data: dict) -> list[Finding]:
 def project_findings(form, data: dict) -> list[Finding]:
     project = data["projects"][0]
     findings = required_parts([("项目绩效目标", project["goal"])])
+    findings += reason_instead_of_target("项目绩效目标", project["goal"])
     return findings + indicator_findings(form, FormKind.PROJECTS, project["indicators"], actual=False)

@@ -1,8 +1,20 @@
-"""The quality rules of the self-evaluation kinds (domain.md §2.4, §2.5, §4)."""
+"""The quality rules of the self-evaluation kinds (domain.md §2.4, §2.5, §4).
 
-from core.checks import Finding, blocking, required_parts
+The scoring rules of a 项目支出绩效自评表 are checked against the weights the form itself states (its
+预算执行率 and 一级 分值, defaults from the district's policy): they block a submission where §4 makes
+them a condition of a valid form, and warn where a person must look (a typed score that differs from
+the rule's).
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from core.checks import Finding, blocking, empty, required_parts, warning
 from core.models import FormKind
-from indicators.checks import indicator_findings
+from core.money import HUNDRED, ZERO, round_money
+from evaluations.models import policy_for
+from evaluations.scoring import score_indicator
+from indicators.checks import indicator_findings, reason_instead_of_target
+from indicators.target_values import read_target
 
 
 def department_evaluation_findings(form, data: dict) -> list[Finding]:
@@ -23,6 +35,93 @@ def project_evaluation_findings(form, data: dict) -> list[Finding]:
     findings = required_parts(
         [("年度总体目标：预期目标", data["expected_goal"]), ("实际完成情况", data["actual_completion"])]
     )
-    return findings + indicator_findings(
-        form, FormKind.PROJECT_SELF_EVALUATION, data["indicators"], actual=True
+    findings += reason_instead_of_target("年度总体目标：预期目标", data["expected_goal"])
+    findings += indicator_findings(form, FormKind.PROJECT_SELF_EVALUATION, data["indicators"], actual=True)
+    return findings + scoring_findings(data, policy_for(form.department.district, form.year))
+
+
+def _number(value) -> Decimal:
+    try:
+        number = Decimal(str(value if value not in (None, "") else "0"))
+    except InvalidOperation:
+        return ZERO
+    return number if number.is_finite() else ZERO
+
+
+def _points(value: Decimal) -> str:
+    """Points with the decimals they have: 30 → "30", 39.2 → "39.2", 6.25 → "6.25"."""
+    text = f"{round_money(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def scoring_findings(data: dict, policy) -> list[Finding]:
+    """§4 on one 项目支出绩效自评表's record: weights, scores and 偏差原因."""
+    findings = []
+    budget_weight = _number(data.get("budget_weight"))
+    weights = {name: _number(weight) for name, weight in (data.get("level1_weights") or {}).items()}
+    rows = data["indicators"]
+    used = {row["level1"] for row in rows}
+    weights = {name: weight for name, weight in weights.items() if name in used or weight}
+    total = budget_weight + sum(weights.values(), ZERO)
+    if round_money(total) != HUNDRED:
+        parts = "、".join(f"{name}{_points(weight)}分" for name, weight in weights.items())
+        findings.append(
+            blocking(
+                f"预算执行率分值{_points(budget_weight)}分与各一级指标分值（{parts}）合计为{_points(total)}分，"
+                "应为100分。"
+            )
+        )
+    sums: dict[str, Decimal] = {}
+    for row in rows:
+        sums[row["level1"]] = sums.get(row["level1"], ZERO) + _number(row.get("weight"))
+    for name, weight in weights.items():
+        stated = round_money(sums.get(name, ZERO))
+        if stated != round_money(weight):
+            findings.append(
+                blocking(
+                    f"一级指标“{name}”下各三级指标分值合计{_points(stated)}分，应为本表该一级分值{_points(weight)}分。"
+                )
+            )
+    for number, row in enumerate(rows, start=1):
+        findings += _row_findings(number, row, policy)
+    return findings
+
+
+def _row_findings(number: int, row: dict, policy) -> list[Finding]:
+    where = f"绩效指标第{number}行“{row['name']}”（{row['level1']}/{row['level2']}）"
+    weight = _number(row.get("weight"))
+    if row.get("score") in (None, ""):
+        if not weight:
+            # A template row or a “/” (not applicable) row carries no points: nothing to score.
+            return []
+        return [blocking(f"{where}：未打分（分值{_points(weight)}分）。")]
+    score = _number(row["score"])
+    findings = []
+    proposal = score_indicator(
+        row.get("annual_value", ""), row.get("actual_value", ""), weight, name=row["name"], policy=policy
     )
+    reason_missing = empty(row.get("deviation_reason"))
+    if score < weight and reason_missing:
+        findings.append(
+            blocking(
+                f"{where}：得分{_points(score)}分低于分值{_points(weight)}分，需填写偏差原因分析及改进措施。"
+            )
+        )
+    elif proposal.needs_reason and proposal.score is not None and score >= weight and reason_missing:
+        findings.append(blocking(f"{where}：{proposal.reason_why}"))
+    if proposal.score is not None and round_money(score) != round_money(proposal.score):
+        findings.append(warning(f"{where}：{_differs(score, weight, row, proposal)}"))
+    return findings
+
+
+def _differs(score: Decimal, weight: Decimal, row: dict, proposal) -> str:
+    """Why a typed score and the rule's score differ, in words, naming both numbers."""
+    actual = read_target(row.get("actual_value", ""), row["name"])
+    if actual.quantitative and actual.number is not None and actual.unit in {"%", "％"}:
+        as_product = round_money(weight * actual.number / HUNDRED)
+        if round_money(score) == as_product:
+            return (
+                f"填写的得分{_points(score)}分等于分值×实际完成值（{_points(weight)}×{actual.number.normalize():f}%），"
+                f"应按完成比例（实际÷目标）计分：按评分规则应得{_points(proposal.score)}分。"
+            )
+    return f"填写的得分{_points(score)}分，按评分规则应得{_points(proposal.score)}分（{proposal.explanation}），请核实。"

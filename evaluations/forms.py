@@ -1,5 +1,6 @@
 """Entry pages of the self-evaluations: 部门整体支出绩效自评表 and 项目支出绩效自评表."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 from crispy_forms.layout import Column, Fieldset, Layout, Row
@@ -28,7 +29,7 @@ from evaluations.models import (
     policy_for,
 )
 from evaluations.scoring import score_indicator, spread_weights
-from evaluations.services import NARRATIVE_FIELDS
+from evaluations.services import NARRATIVE_FIELDS, project_evaluation_rescore
 from indicators.forms import IndicatorRowForm, IndicatorTree
 from indicators.models import form_scheme
 
@@ -140,10 +141,12 @@ class ProjectEvaluationHeaderForm(forms.Form):
 
 
 def _decimal(value) -> Decimal:
+    """What was typed, as a number for the page's notes; anything else (“Infinity”, “abc”) is 0."""
     try:
-        return Decimal(str(value or "0").replace(",", ""))
+        number = Decimal(str(value or "0").replace(",", ""))
     except ArithmeticError:
         return Decimal("0")
+    return number if number.is_finite() else Decimal("0")
 
 
 def _proposal(form, policy):
@@ -185,6 +188,20 @@ class ProjectEvaluationEditor(Editor):
     template_name = "evaluations/edit_project_evaluation.html"
     header_class = ProjectEvaluationHeaderForm
 
+    def __init__(self, obj, data=None, *, initial=None, record=None):
+        super().__init__(obj, data, initial=initial, record=record)
+        # One 分值 per 一级 of the scheme: the weights this form states (domain.md §4).
+        stated = self.initial_values.get("level1_weights", {})
+        self.level1_weight_fields = []
+        for index, (first, _branches) in enumerate(self.tree.levels):
+            name = f"level1_weight_{index}"
+            self.header.fields[name] = ScoreField(f"{first.name}分值")
+            self.header.initial[name] = stated.get(first.name)
+            self.level1_weight_fields.append((first.name, name))
+
+    def weight_fields(self):
+        return [self.header[name] for _level1, name in self.level1_weight_fields]
+
     def initial(self) -> dict:
         data = self.record
         header = {
@@ -194,7 +211,11 @@ class ProjectEvaluationEditor(Editor):
         goals = {key: data[key] for key in ("expected_goal", "actual_completion")}
         header.update(plain_initial(goals, goals))
         header.update(data["funds"])
-        return {"header": header, "indicators": data["indicators"]}
+        return {
+            "header": header,
+            "indicators": data["indicators"],
+            "level1_weights": data.get("level1_weights", {}),
+        }
 
     def make_tree(self, data, initial):
         scheme = form_scheme(self.object, FormKind.PROJECT_SELF_EVALUATION)
@@ -221,7 +242,14 @@ class ProjectEvaluationEditor(Editor):
         policy = policy_for(obj.department.district, obj.year)
         rows = [(branch, form) for branch in editor.tree.branches for form in branch.formset.forms]
         if not any(_decimal(form["weight"].value()) for _branch, form in rows):
-            weights = spread_weights([branch.category.parent.name for branch, _form in rows], policy)
+            # Spread each 一级's weight as this page states it (else the policy's) over its indicators.
+            stated = {
+                level1: _decimal(data.get(editor.header.add_prefix(name)))
+                for level1, name in editor.level1_weight_fields
+                if (data.get(editor.header.add_prefix(name)) or "").strip()
+            }
+            policy_here = replace(policy, level1_weights={**policy.level1_weights, **stated})
+            weights = spread_weights([branch.category.parent.name for branch, _form in rows], policy_here)
             for (_branch, form), weight in zip(rows, weights, strict=True):
                 data[form.add_prefix("weight")] = str(weight)
         data["budget_weight"] = data.get("budget_weight") or str(policy.budget_weight)
@@ -258,6 +286,51 @@ class ProjectEvaluationEditor(Editor):
                 )
             },
             "budget_weight": amount_text(header["budget_weight"]),
+            "level1_weights": {
+                level1: amount_text(header[name])
+                for level1, name in self.level1_weight_fields
+                if header.get(name) is not None
+            },
             "funds": amount_data(header, PROJECT_EVALUATION_AMOUNTS),
             "indicators": self.tree.to_rows(),
         }
+
+
+# --- the reviewer's scores (审核人评分) ------------------------------------------------------------------
+
+
+class ReviewerScoreForm(forms.Form):
+    """On the review page: the reviewer's own score of any row, within its 分值, with a reason.
+
+    One pair of fields per indicator row; blank keeps the preparer's score. Saved through
+    ``project_evaluation_rescore`` in the same transaction as the review decision.
+    """
+
+    page_template = "evaluations/_reviewer_scores.html"
+
+    def __init__(self, evaluation, data=None):
+        super().__init__(data, prefix="rescore")
+        self.evaluation = evaluation
+        self.rows = list(evaluation.indicators.select_related("category__parent"))
+        for row in self.rows:
+            self.fields[f"score_{row.pk}"] = ScoreField(f"{row.name} 审核人评分", required=False)
+            self.fields[f"reason_{row.pk}"] = forms.CharField(
+                label=f"{row.name} 调整理由", required=False, max_length=2000
+            )
+            self.initial[f"score_{row.pk}"] = row.reviewer_score
+            self.initial[f"reason_{row.pk}"] = row.reviewer_reason
+
+    def lines(self):
+        return [(row, self[f"score_{row.pk}"], self[f"reason_{row.pk}"]) for row in self.rows]
+
+    def problems(self) -> list[str]:
+        return [
+            f"{self.fields[name].label}：{error}" for name, errors in self.errors.items() for error in errors
+        ]
+
+    def save(self, *, user):
+        scores = {
+            row.pk: (self.cleaned_data[f"score_{row.pk}"], self.cleaned_data[f"reason_{row.pk}"])
+            for row in self.rows
+        }
+        return project_evaluation_rescore(evaluation=self.evaluation, user=user, scores=scores)

@@ -85,6 +85,7 @@ def project_evaluation_start(department, year: int, name: str) -> dict:
             "project_name": name,
             "competent_department": department.name,
             "budget_weight": str(policy.budget_weight),
+            "level1_weights": {name: str(weight) for name, weight in policy.level1_weights.items()},
         }
     data = project_data(project)
     indicators = [
@@ -100,6 +101,7 @@ def project_evaluation_start(department, year: int, name: str) -> dict:
         "implementing_unit": data["unit"],
         "expected_goal": data["goal"],
         "budget_weight": str(policy.budget_weight),
+        "level1_weights": {name: str(weight) for name, weight in policy.level1_weights.items()},
         "funds": {
             "initial_current": data["fiscal_appropriation"],
             "initial_other": str(project.special_account + project.other_funds),
@@ -155,6 +157,7 @@ def register_kinds() -> None:
             read_sheet=lambda sheet: [layouts.project_evaluation_from_sheet(sheet)],
             findings=checks.project_evaluation_findings,
             editor=forms.ProjectEvaluationEditor,
+            review_form=forms.ReviewerScoreForm,
             start=project_evaluation_start,
             split=project_evaluation_split,
             approved_indicator_uses=_approved_project_evaluation_uses,

@@ -159,6 +159,12 @@ def department_evaluation_from_sheet(sheet: ReadSheet) -> dict:
 # --- §2.5 项目支出绩效自评表 -------------------------------------------------------------------
 
 
+def _final_score(item: dict):
+    """The score a row prints: the reviewer's once given (records before reviewer scores have none)."""
+    reviewer = item.get("reviewer_score")
+    return reviewer if reviewer not in (None, "") else item["score"]
+
+
 def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
     funds = {name: Decimal(value) for name, value in data["funds"].items()}
     weight = Decimal(data["budget_weight"])
@@ -229,9 +235,15 @@ def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
         ),
     ]
     indicators = data["indicators"]
-    level1_weights: dict[str, Decimal] = {}
-    for item in indicators:
-        level1_weights[item["level1"]] = level1_weights.get(item["level1"], ZERO) + Decimal(item["weight"])
+    # The 一级 weights the form states; a record approved before forms stated them prints the sums.
+    level1_weights: dict[str, Decimal] = {
+        name: Decimal(weight) for name, weight in (data.get("level1_weights") or {}).items()
+    }
+    if not level1_weights:
+        for item in indicators:
+            level1_weights[item["level1"]] = level1_weights.get(item["level1"], ZERO) + Decimal(
+                item["weight"]
+            )
     header = Row(
         [
             label(t)
@@ -261,13 +273,17 @@ def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
             Cell(item["annual_value"] if item else "", field="annual_value"),
             Cell(item["actual_value"] if item else "", field="actual_value"),
             Cell(item["weight"] if item else "", style=Style.NUMBER, field="weight"),
-            Cell(item["score"] if item else "", style=Style.NUMBER, field="score"),
+            Cell(_final_score(item) if item else "", style=Style.NUMBER, field="score"),
             Cell(item["deviation_reason"] if item else "", style=Style.RICH, field="deviation_reason"),
         ],
     )
     scores = [
         budget_score,
-        *(None if item["score"] is None else Decimal(item["score"]) for item in indicators),
+        *(
+            None if _final_score(item) is None else Decimal(_final_score(item))
+            for item in indicators
+            if Decimal(item["weight"] or 0) or _final_score(item) is not None
+        ),
     ]
     total = None if any(s is None for s in scores) else round_money(sum(scores, ZERO))
     total_weight = weight + sum(level1_weights.values(), ZERO)

@@ -169,6 +169,10 @@ class ProjectEvaluation(FormBase):
         validators=[MinValueValidator(0)],
     )
 
+    # The form's own weight of each 一级 (“产出指标” → "50.00"), as printed on it; a form that states
+    # none takes the district's policy. Real forms differ: 50/30/10, 60/30, 40/40 (domain.md §4).
+    level1_weights = models.JSONField("一级指标分值", default=dict, blank=True)
+
     expected_goal = models.TextField("年度总体目标（预期目标）", blank=True)
     actual_completion = models.TextField("年度总体目标（实际完成情况）", blank=True)
 
@@ -191,6 +195,11 @@ class ProjectEvaluation(FormBase):
     def title(self) -> str:
         return "项目支出绩效自评表"
 
+    def weights_of_level1(self, policy) -> dict[str, Decimal]:
+        """Each 一级's weight on this form: the weights it states, else (none stated) the policy's."""
+        stated = {name: Decimal(str(value)) for name, value in (self.level1_weights or {}).items()}
+        return stated or dict(policy.level1_weights)
+
     def column_total(self, column: str) -> Decimal:
         return sum((getattr(self, f"{column}_{source}") for source, _ in self.SOURCES), ZERO)
 
@@ -208,9 +217,14 @@ class ProjectEvaluation(FormBase):
         return round_money(min(rate, HUNDRED) / HUNDRED * self.budget_weight)
 
     def total_score(self, indicators=None) -> Decimal | None:
-        """总分 = 预算执行率得分 + every indicator's 得分; None while any part is unscored."""
+        """总分 = 预算执行率得分 + every indicator's 得分 (the reviewer's where given); None while any part
+        is unscored."""
         indicators = list(self.indicators.all()) if indicators is None else indicators
-        parts = [self.budget_score, *(row.score for row in indicators)]
+        # A row without points and without a score (a template row, a “/”) is not a part.
+        parts = [
+            self.budget_score,
+            *(row.final_score for row in indicators if row.weight or row.final_score is not None),
+        ]
         if any(part is None for part in parts):
             return None
         return round_money(sum(parts, ZERO))
@@ -250,6 +264,13 @@ class ProjectEvaluationIndicator(IndicatorRow):
         "得分", max_digits=5, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     deviation_reason = models.TextField("偏差原因分析及改进措施", blank=True)
+    # The reviewer's (主管部门) own score of the row, with the reason; once given, 总分 and the grade
+    # follow it and the approved layout prints it. A preparer's save clears it: a new version is
+    # reviewed again.
+    reviewer_score = models.DecimalField(
+        "审核人评分", max_digits=5, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    reviewer_reason = models.TextField("审核人调整理由", blank=True)
 
     class Meta(IndicatorRow.Meta):
         verbose_name = "项目自评指标"
@@ -260,7 +281,17 @@ class ProjectEvaluationIndicator(IndicatorRow):
                 name="evaluations_indicator_score_within_weight",
                 violation_error_message="得分不能超过分值。",
             ),
+            models.CheckConstraint(
+                condition=Q(reviewer_score__isnull=True) | Q(reviewer_score__lte=models.F("weight")),
+                name="evaluations_indicator_reviewer_score_within_weight",
+                violation_error_message="审核人评分不能超过分值。",
+            ),
         ]
+
+    @property
+    def final_score(self) -> Decimal | None:
+        """The score that counts: the reviewer's once given, else the preparer's."""
+        return self.reviewer_score if self.reviewer_score is not None else self.score
 
 
 class ScoringPolicy(models.Model):

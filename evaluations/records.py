@@ -35,6 +35,7 @@ def department_evaluation_data(evaluation: DepartmentEvaluation) -> dict:
 
 
 def project_evaluation_data(evaluation: ProjectEvaluation) -> dict:
+    policy = policy_for(evaluation.department.district, evaluation.year)
     rows = list(evaluation.indicators.select_related("category__parent"))
     indicators = indicator_rows(rows, period=False)
     for item, row in zip(indicators, rows, strict=True):
@@ -43,6 +44,8 @@ def project_evaluation_data(evaluation: ProjectEvaluation) -> dict:
             weight=amount_text(row.weight),
             score=None if row.score is None else amount_text(row.score),
             deviation_reason=row.deviation_reason,
+            reviewer_score=None if row.reviewer_score is None else amount_text(row.reviewer_score),
+            reviewer_reason=row.reviewer_reason,
         )
     return {
         "kind": "project_evaluation",
@@ -53,11 +56,12 @@ def project_evaluation_data(evaluation: ProjectEvaluation) -> dict:
         "competent_department": evaluation.competent_department,
         "implementing_unit": evaluation.implementing_unit,
         "budget_weight": amount_text(evaluation.budget_weight),
+        "level1_weights": {
+            name: amount_text(weight) for name, weight in evaluation.weights_of_level1(policy).items()
+        },
         "funds": amounts(evaluation, PROJECT_EVALUATION_AMOUNTS),
         "expected_goal": evaluation.expected_goal,
         "actual_completion": evaluation.actual_completion,
         "indicators": indicators,
-        "grade": policy_for(evaluation.department.district, evaluation.year).grade(
-            evaluation.total_score(rows)
-        ),
+        "grade": policy.grade(evaluation.total_score(rows)),
     }

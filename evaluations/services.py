@@ -1,10 +1,16 @@
 """Writes to self-evaluations. Each is atomic and audited."""
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from decimal import Decimal
 
-from core.models import Department, FormKind
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from core.audit import audit_record
+from core.models import AuditEntry, Department, FormKind
+from core.money import ZERO
 from core.services import form_upsert, parse_amount, rows_replace, sanitize_fields, task_rows_replace
+from core.workflow import can_review
 from declarations.models import Project
 from evaluations.models import (
     DEPARTMENT_EVALUATION_AMOUNTS,
@@ -125,6 +131,12 @@ def project_evaluation_replace(
     }
     if "budget_weight" in data:
         values["budget_weight"] = parse_amount(data["budget_weight"], label="预算执行率分值")
+    if "level1_weights" in data:
+        values["level1_weights"] = {
+            name: str(parse_amount(weight, label=f"{name}分值"))
+            for name, weight in (data["level1_weights"] or {}).items()
+            if weight not in (None, "")
+        }
     evaluation, _ = form_upsert(
         ProjectEvaluation,
         department=department,
@@ -155,3 +167,54 @@ def project_evaluation_replace(
         ProjectEvaluationIndicator, parent_field="evaluation", parent=evaluation, rows=rows, label="绩效指标"
     )
     return evaluation
+
+
+@transaction.atomic
+def project_evaluation_rescore(
+    *, evaluation: ProjectEvaluation, user, scores: dict[int, tuple[Decimal | None, str]]
+) -> ProjectEvaluation:
+    """The reviewer's own scores of a submitted 项目支出绩效自评表 (``{row id: (score, reason)}``).
+
+    Only the reviewer of the form's current tier, while it waits for them; each score within its row's
+    分值, and a reason for every score that differs from the preparer's. The preparer's scores are kept
+    beside the reviewer's; 总分 and the grade follow the reviewer's. Audited row by row; the version is
+    bumped so that a page still open on the old scores cannot save over them.
+    """
+    locked = (
+        ProjectEvaluation.objects.select_for_update()
+        .select_related("department__district")
+        .get(pk=evaluation.pk)
+    )
+    if not can_review(user, locked):
+        raise PermissionDenied("只有此表当前层级的审核人可以调整得分。")
+    rows = {row.pk: row for row in locked.indicators.select_related("category__parent")}
+    problems, changes, changed = [], {}, []
+    for number, row in enumerate(rows.values(), start=1):
+        if row.pk not in scores:
+            continue
+        score, reason = scores[row.pk]
+        reason = (reason or "").strip()
+        where = f"绩效指标第{number}行“{row.name}”"
+        if score is not None and not ZERO <= score <= row.weight:
+            problems.append(f"{where}：审核人评分{score}分应在0至分值{row.weight}分之间。")
+            continue
+        if score is not None and score != row.score and not reason:
+            problems.append(f"{where}：审核人评分与填报得分不同，请填写调整理由。")
+            continue
+        if (score, reason) != (row.reviewer_score, row.reviewer_reason):
+            changes[f"{where}审核人评分"] = [
+                None if row.reviewer_score is None else str(row.reviewer_score),
+                None if score is None else f"{score}（填报{row.score}分；理由：{reason or '无'}）",
+            ]
+            row.reviewer_score, row.reviewer_reason = score, reason if score is not None else ""
+            changed.append(row)
+    if problems:
+        raise ValidationError(problems)
+    if changed:
+        ProjectEvaluationIndicator.objects.bulk_update(changed, ["reviewer_score", "reviewer_reason"])
+        ProjectEvaluation.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+        locked.refresh_from_db()
+        audit_record(
+            obj=locked, action=AuditEntry.Action.UPDATE, user=user, changes=changes, message="审核人调整得分"
+        )
+    return locked

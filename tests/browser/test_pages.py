@@ -85,9 +85,10 @@ def test_typing_an_indicator_suggests_from_the_library(demo, sign_in, page, live
     name = group.locator("tr[data-row]").last.locator("[name$='-name']")
     name.fill("调解")
     list_id = name.get_attribute("list")
-    options = page.locator(f"datalist#{list_id} option")
-    expect(options.first).to_be_attached()
-    values = [options.nth(i).get_attribute("value") for i in range(options.count())]
+    # The list is refilled as the user types: wait for the answer, then read it in one go (reading
+    # option by option races a refill).
+    expect(page.locator(f"datalist#{list_id} option[value='人均年度调解案件数']")).to_be_attached()
+    values = page.eval_on_selector_all(f"datalist#{list_id} option", "options => options.map(o => o.value)")
     assert "人均年度调解案件数" in values
     label = page.locator(f"datalist#{list_id} option[value='人均年度调解案件数']").get_attribute("label")
     assert "≥55" in label

@@ -58,6 +58,10 @@ def _cost_with_ge(data):
     row["annual_value"] = row["period_value"] = "≥100万元"
 
 
+def _drop_both_values(data):
+    data["indicators"][0]["annual_value"] = data["indicators"][0]["period_value"] = ""
+
+
 def _contradiction(data):
     data["indicators"][0]["period_value"] = "≥3家"
     data["indicators"][0]["annual_value"] = "≤3家"
@@ -68,9 +72,10 @@ def _contradiction(data):
     [
         (_unbalance, BLOCKING, "三个合计不相等"),
         (_drop_goal, BLOCKING, "“总体绩效目标”未填写"),
-        (_drop_satisfaction, BLOCKING, "一级指标“满意度指标”下没有三级指标"),
+        # A 一级 left out is a warning: published, accepted forms do it (seed 001 has no 成本指标).
+        (_drop_satisfaction, WARNING, "一级指标“满意度指标”下没有三级指标"),
         (
-            set_indicator("annual_value", ""),
+            _drop_both_values,
             BLOCKING,
             "第1行“为区政府购买常年法律顾问服务”（产出指标/数量指标）：年度指标值未填写",
         ),
@@ -81,6 +86,16 @@ def _contradiction(data):
         (_cost_with_ge, WARNING, "成本一般应为“≤”"),
         (_duplicate_name, WARNING, "三级指标名称重复"),
         (_contradiction, WARNING, "相互矛盾"),
+        (
+            set_indicator("name", "培训场次（≥**场）"),
+            WARNING,
+            "指标名称“培训场次（≥**场）”含有未替换的模板占位符",
+        ),
+        (set_indicator("name", "*调解成功率"), WARNING, "指标名称“*调解成功率”含有未替换的模板占位符"),
+        (set_indicator("name", "指标1:"), WARNING, "指标名称“指标1:”是模板示例或占位"),
+        (set_indicator("name", "……"), WARNING, "指标名称“……”是模板示例或占位"),
+        (set_indicator("annual_value", ">=90%"), WARNING, "年度指标值“>=90%”用了半角“>=”，已按“≥”理解"),
+        (set_indicator("annual_value", "<=5%"), WARNING, "年度指标值“<=5%”用了半角“<=”，已按“≤”理解"),
     ],
     ids=[
         "arithmetic",
@@ -94,6 +109,12 @@ def _contradiction(data):
         "cost-with-ge",
         "duplicate",
         "contradiction",
+        "placeholder-in-name",
+        "name-starting-with-star",
+        "scaffolding-name",
+        "scaffolding-ellipsis",
+        "ascii-ge",
+        "ascii-le",
     ],
 )
 def test_each_check_fires_and_names_the_row(change, level, text):
@@ -125,3 +146,13 @@ def test_seed_003s_own_flags_are_found():
     assert any("“当年指派律师人数”难以衡量" in message for message in messages)
     assert any("三级指标名称重复" in message for message in messages)
     assert any("一级指标“满意度指标”下没有三级指标" in message for message in messages)
+
+
+def test_a_project_goal_that_gives_a_reason_is_named():
+    project = Project.objects.filter(department__name=TIANHE, year=2024).first()
+    project.goal = "因财政资金紧张，结转2024年项目资金"
+    project.save()
+    messages = [f.message for f in form_findings(project) if not f.blocking]
+    assert (
+        "“项目绩效目标”写的是原因（“因财政资金紧张，结转2024年项目资金”），不是可考核的绩效目标。" in messages
+    )

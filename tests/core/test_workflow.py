@@ -41,9 +41,10 @@ def test_a_preparer_submits_a_clean_form_and_the_reviewer_is_told(submitted, rev
 
 def test_blocking_findings_refuse_a_submission_naming_each(other_preparer):
     yuexiu = Declaration.objects.get(department__name=YUEXIU, year=2025)
+    Declaration.objects.filter(pk=yuexiu.pk).update(overall_goal="")
     with pytest.raises(ValidationError) as raised:
         form_submit(form=yuexiu, user=other_preparer)
-    assert "一级指标“成本指标”下没有三级指标。" in raised.value.messages
+    assert "“总体绩效目标”未填写。" in raised.value.messages
     assert Declaration.objects.get(pk=yuexiu.pk).status == FormStatus.DRAFT
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -61,20 +62,34 @@ def form_adjust_view(request, kind: str, pk: int):
 
 @login_required
 def form_review_view(request, kind: str, pk: int):
-    """The reviewer's page: the official layout, the check findings, earlier reviews, the decision."""
+    """The reviewer's page: the official layout, the check findings, earlier reviews, the decision.
+
+    A kind may add the reviewer's own part (``KindSpec.review_form``, e.g. their scores); it is saved
+    with the decision in one transaction, so a refused decision keeps nothing of it.
+    """
     spec, form = form_for_user(request.user, kind, pk)
     errors: list[str] = []
+    may_review = can_review(request.user, form)
+    extra = None
+    if spec.review_form is not None and may_review:
+        extra = spec.review_form(form, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
-            form_review(
-                form=form,
-                user=request.user,
-                grade=request.POST.get("grade", ""),
-                comment=request.POST.get("comment", ""),
-                checklist={key: request.POST.get(key) == "on" for key, _label in Review.CHECKLIST},
-            )
+            with transaction.atomic():
+                if extra is not None:
+                    if not extra.is_valid():
+                        raise ValidationError(extra.problems())
+                    extra.save(user=request.user)
+                form_review(
+                    form=form,
+                    user=request.user,
+                    grade=request.POST.get("grade", ""),
+                    comment=request.POST.get("comment", ""),
+                    checklist={key: request.POST.get(key) == "on" for key, _label in Review.CHECKLIST},
+                )
         except ValidationError as error:
             errors = error.messages
+            form.refresh_from_db()
         else:
             messages.success(request, "审核结论已保存。")
             return redirect("workspace")
@@ -91,7 +106,8 @@ def form_review_view(request, kind: str, pk: int):
             "tables": render_tables_html(layout),
             "findings": form_findings(form, record),
             "reviews": reviews_of(form),
-            "may_review": can_review(request.user, form),
+            "may_review": may_review,
+            "review_form": extra,
             "grades": Review.Grade,
             "checklist": Review.CHECKLIST,
             "errors": errors,
