@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.html import format_html, format_html_join
 
@@ -114,10 +113,11 @@ def bar_chart_svg(
 
 def results_xlsx(results: list[DepartmentResult], year: int) -> bytes:
     """The results table with the two charts, as native Excel charts."""
-    from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
 
-    book = Workbook()
+    from core.exports.xlsx import TextWorkbook, workbook_bytes
+
+    book = TextWorkbook()
     sheet = book.active
     sheet.title = "自评结果"
     sheet.append([f"{year}年度绩效自评结果"])
@@ -167,6 +167,4 @@ def results_xlsx(results: list[DepartmentResult], year: int) -> bytes:
     )
     rate_chart.set_categories(Reference(charts, min_col=1, min_row=start + 1, max_row=start + count))
     charts.add_chart(rate_chart, "D20")
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -1,4 +1,8 @@
-"""The XLSX renderer, and the reader that takes our own XLSX back.
+"""The XLSX writer and renderer, and the reader that takes our own XLSX back.
+
+Every workbook the application writes is a :class:`TextWorkbook`: text goes in as text (never a
+formula, whatever it starts with) and without control characters, so a stored project named
+``=HYPERLINK(…)`` or holding ``\x1b`` is printed as typed and can never make an export fail.
 
 Column A is hidden and carries, for every row that holds data, its row kind and which column holds
 which field (``task|name=C|amount=F:a``); A1 and A2 identify the form. A row copied in Excel keeps its
@@ -16,9 +20,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exports.layout import Layout, Style, place
 from core.money import CENT, HUNDRED, round_money
+from core.text import strip_control
 
 SIGNATURE = "perfbudget"
 FIRST_COLUMN = 2  # column A holds the markers
@@ -30,10 +36,73 @@ CODE_STYLES = {code: style for style, code in STYLE_CODES.items()}
 FORMULA_START = ("=", "+", "-", "@")
 
 
+# --- the writer ---------------------------------------------------------------------------------
+
+
+def set_value(cell, value) -> None:
+    """Numbers, dates and None as they are; any text as text, never a formula, no control characters."""
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    cell.value = strip_control(value)
+    cell.data_type = "s"
+    if value.startswith(FORMULA_START):
+        # Marked as text in Excel too (the apostrophe prefix): editing the cell keeps it text.
+        cell.quotePrefix = True
+
+
+class TextWorksheet(Worksheet):
+    """A worksheet whose ``cell(…, value)``, ``sheet["B2"] = …`` and ``append`` go through ``set_value``."""
+
+    def cell(self, row, column, value=None):
+        cell = super().cell(row, column)
+        if value is not None:
+            set_value(cell, value)
+        return cell
+
+    def __setitem__(self, key, value):
+        set_value(self[key], value)
+
+    def append(self, values):
+        if not isinstance(values, list | tuple):
+            raise TypeError("TextWorksheet.append takes a list or a tuple of values")
+        row = self._current_row + 1
+        for column, value in enumerate(values, start=1):
+            self.cell(row, column, value)
+        self._current_row = row
+
+
+class TextWorkbook(Workbook):
+    """The one workbook every XLSX of the application is written with (see the module docstring)."""
+
+    def __init__(self):
+        super().__init__()
+        self._sheets = []
+        self._sheets.append(TextWorksheet(self))
+
+    def create_sheet(self, title=None, index=None):
+        sheet = TextWorksheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
+
+    def save(self, filename):
+        # A value assigned to a cell object directly bypasses set_value: still never a formula.
+        for sheet in self.worksheets:
+            for cell in sheet._cells.values():
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+        super().save(filename)
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def _set_text(cell, text: str) -> None:
-    cell.value = text
-    if text.startswith(FORMULA_START):
-        cell.data_type = "s"  # text that looks like a formula stays text
+    set_value(cell, text)
 
 
 def _write_value(cell, layout_cell) -> None:
@@ -63,7 +132,7 @@ def _lines(text: str, width: float) -> int:
 
 def render_xlsx(layout: Layout) -> bytes:
     layout.check()
-    workbook = Workbook()
+    workbook = TextWorkbook()
     sheet = workbook.active
     sheet.title = layout.kind_label[:31]
     last_column = FIRST_COLUMN + layout.columns - 1
@@ -144,9 +213,7 @@ def render_xlsx(layout: Layout) -> bytes:
     sheet.print_title_rows = f"{3}:{title_rows_end}"
     sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
     sheet.print_options.horizontalCentered = True
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- reading back -------------------------------------------------------------------------------

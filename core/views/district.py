@@ -98,7 +98,7 @@ def _districts(user):
 def _overview_xlsx(spec, year, rows):
     from io import BytesIO
 
-    from openpyxl import Workbook
+    from core.exports.xlsx import TextWorkbook as Workbook
 
     book = Workbook()
     sheet = book.active
