@@ -17,6 +17,7 @@ from core.audit import audit_record
 from core.checks import form_findings
 from core.kinds import REGISTRY
 from core.models import AuditEntry, FormBase, FormKind, FormStatus, Notification, Review, User
+from core.text import control_message
 
 
 class TransitionRefused(ValidationError):
@@ -134,6 +135,8 @@ def form_review(
         Review.Grade.POOR: Review.Decision.REJECT,
     }[grade]
     comment = (comment or "").strip()
+    if control_message("“审核意见”", comment):
+        raise ValidationError(control_message("“审核意见”", comment))
     if decision != Review.Decision.APPROVE and not comment:
         raise ValidationError("退回或不予通过时必须填写审核意见，说明需要修改的内容。")
     tier = locked.review_tier

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from core.money import ZERO, format_amount
 from core.services import parse_amount
+from core.text import control_message
 from indicators.services import CategoryIndex, parse_cell_rows
 
 COLUMNS = ("项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标")
@@ -59,6 +60,10 @@ def parse_project_table(text: str, index: CategoryIndex) -> ParsedTable:
             )
             continue
         cells += [""] * (len(COLUMNS) - len(cells))
+        controls = [control_message(_cell(number, c), cell) for c, cell in enumerate(cells)]
+        if any(controls):
+            table.problems.extend(message for message in controls if message)
+            continue
         amounts = {}
         for key, column in AMOUNTS:
             try:

@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exports.layout import Layout, Style, place
 from core.money import CENT, HUNDRED, round_money
-from core.text import strip_control
+from core.text import control_character, strip_control
 
 SIGNATURE = "perfbudget"
 FIRST_COLUMN = 2  # column A holds the markers
@@ -272,6 +272,8 @@ def _convert(raw, style: str, sheet_title: str, coordinate: str):
     if raw is None:
         return ""
     text = str(raw) if not isinstance(raw, float) else format(Decimal(str(raw)), "f")
+    if found := control_character(text):
+        raise _error(sheet_title, coordinate, f"含有不可见的控制字符（{found}），请删除后重新导入。")
     if style == Style.RICH:
         # Paragraphs come back one per line: the entry pages and the renderers read both forms.
         return "\n".join(p.strip() for p in text.split("\n") if p.strip())
