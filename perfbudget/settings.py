@@ -140,6 +140,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+# Every uploaded XLSX is checked against core.exports.limits.XlsxLimits before openpyxl opens it
+# (inflated size, compression ratio, rows, columns, cells); keys here override its defaults.
+XLSX_LIMITS: dict[str, int] = {}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

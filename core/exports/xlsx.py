@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -286,10 +286,9 @@ def read_xlsx(content: bytes, *, expected_kind: str | None = None) -> ReadSheet:
     Raises ValidationError with a message naming the sheet and cell for a file that is not ours,
     a broken file, a formula or a value that is not a number.
     """
-    try:
-        workbook = load_workbook(io.BytesIO(content), data_only=False)
-    except Exception:  # openpyxl raises many types for a damaged file
-        raise ValidationError("无法读取该文件：不是有效的 XLSX 工作簿，或文件已损坏。") from None
+    from core.exports.limits import open_xlsx
+
+    workbook, sizes = open_xlsx(content)
     sheet = workbook.worksheets[0]
     signature = sheet["A1"].value
     if not isinstance(signature, str) or not signature.startswith(f"{SIGNATURE}/"):
@@ -313,7 +312,9 @@ def read_xlsx(content: bytes, *, expected_kind: str | None = None) -> ReadSheet:
                 values[coordinate] = top_left.value
 
     rows = []
-    for number in range(3, sheet.max_row + 1):
+    # Within the rows really present (open_xlsx refused a sheet beyond the limits), not the declared ones.
+    last_row = min(sheet.max_row, sizes[sheet.title].rows if sheet.title in sizes else 0)
+    for number in range(3, last_row + 1):
         marker = sheet.cell(number, 1).value
         if not marker:
             continue
