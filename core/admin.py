@@ -20,7 +20,10 @@ from core.exports.frozen import (
     frozen_status,
 )
 from core.exports.registry import EXPORTERS
-from core.models import AuditEntry, Department, District, FormKind, FrozenExport, User
+from core.models import AuditEntry, Department, District, FormKind, FrozenExport, LoginAttempt, User
+from core.throttle import AdminLoginForm
+
+admin.site.login_form = AdminLoginForm  # the admin's sign-in is throttled and says so (core/throttle.py)
 
 
 def attachment(filename: str, content_type: str, content: bytes) -> HttpResponse:
@@ -339,3 +342,22 @@ class SecondLevelChoicesMixin:
                 "parent", "scheme"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    """Sign-in attempts, as login throttling counts them: read-only."""
+
+    list_display = ("at", "username", "address", "outcome")
+    list_filter = ("outcome",)
+    search_fields = ("username", "address")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
