@@ -137,17 +137,17 @@ def _check_totals(table: ParsedTable, stated_total, unit_rows) -> None:
 
 def table_text_from_xlsx(content: bytes) -> str:
     """The first sheet of an uploaded workbook as tab-separated text, so both inputs share one reader."""
-    from core.exports.limits import open_xlsx
+    from core.exports.limits import open_xlsx, sheet_bounds
 
     workbook, sizes = open_xlsx(content, read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     # Within the rows and columns really present: a read-only sheet otherwise pads every row to the
     # dimension the file declares (A1:XFD1048576 is 17 billion empty cells).
-    size = sizes.get(sheet.title)
-    if size is None or not size.rows:
+    rows, columns = sheet_bounds(sizes, sheet)
+    if not rows:
         return ""
     lines = []
-    for row in sheet.iter_rows(max_row=size.rows, max_col=size.columns, values_only=True):
+    for row in sheet.iter_rows(max_row=rows, max_col=columns, values_only=True):
         cells = ["" if value is None else _text(value) for value in row]
         lines.append("\t".join(cells).rstrip("\t"))
     workbook.close()

@@ -183,21 +183,18 @@ def _sheet_names(archive: zipfile.ZipFile, scanned: set[str]) -> dict[str, str]:
         except (KeyError, ElementTree.ParseError):
             return None
 
-    def targets(rels_path: str, base: str) -> dict[str, str]:
+    def targets(rels_path: str, base: str) -> dict[str, tuple[str, str]]:
+        """Relationship id → (type, part path)."""
         root = read(rels_path)
         found = {}
         for rel in [] if root is None else root:
             target = rel.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else f"{base}{target}"
-            found[rel.get("Id", "")] = _normalise(path)
+            found[rel.get("Id", "")] = (rel.get("Type", ""), _normalise(path))
         return found
 
     office = next(
-        (
-            path
-            for rel_id, path in targets("_rels/.rels", "").items()
-            if rel_id and path.endswith(".xml") and "workbook" in path.rsplit("/", 1)[-1].lower()
-        ),
+        (path for kind, path in targets("_rels/.rels", "").values() if kind.endswith("/officeDocument")),
         "xl/workbook.xml",
     )
     folder, _, filename = office.rpartition("/")
@@ -209,7 +206,7 @@ def _sheet_names(archive: zipfile.ZipFile, scanned: set[str]) -> dict[str, str]:
         if element.tag.rpartition("}")[2] == "sheet":
             rel_id = next((v for k, v in element.attrib.items() if k.rpartition("}")[2] == "id"), "")
             if rel_id in parts:
-                names[parts[rel_id]] = element.get("name", "")
+                names[parts[rel_id][1]] = element.get("name", "")
     return names
 
 
@@ -302,6 +299,16 @@ class _Prefixed:
             head, self.head = self.head, b""
             return head
         return self.stream.read(size)
+
+
+def sheet_bounds(sizes: dict[str, SheetSize], sheet) -> tuple[int, int]:
+    """The last row and column to iterate on ``sheet``: what it really holds, as ``inspect_xlsx`` found
+    (or, for a sheet it could not name, the limits it was checked against)."""
+    size = sizes.get(sheet.title)
+    if size is None:
+        limits = XlsxLimits.current()
+        return limits.rows, limits.columns
+    return size.rows, size.columns
 
 
 def open_xlsx(content: bytes, *, read_only: bool = False, data_only: bool = False):

@@ -286,7 +286,7 @@ def read_xlsx(content: bytes, *, expected_kind: str | None = None) -> ReadSheet:
     Raises ValidationError with a message naming the sheet and cell for a file that is not ours,
     a broken file, a formula or a value that is not a number.
     """
-    from core.exports.limits import open_xlsx
+    from core.exports.limits import open_xlsx, sheet_bounds
 
     workbook, sizes = open_xlsx(content)
     sheet = workbook.worksheets[0]
@@ -313,7 +313,7 @@ def read_xlsx(content: bytes, *, expected_kind: str | None = None) -> ReadSheet:
 
     rows = []
     # Within the rows really present (open_xlsx refused a sheet beyond the limits), not the declared ones.
-    last_row = min(sheet.max_row, sizes[sheet.title].rows if sheet.title in sizes else 0)
+    last_row = min(sheet.max_row, sheet_bounds(sizes, sheet)[0])
     for number in range(3, last_row + 1):
         marker = sheet.cell(number, 1).value
         if not marker:
