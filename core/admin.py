@@ -12,8 +12,11 @@ from django.utils.timezone import localtime
 from core.audit import audit_record
 from core.exports.frozen import FrozenExportCorrupted, document_served, frozen_content, frozen_status
 from core.exports.registry import EXPORTERS, Document, document_for, table_for
-from core.models import AuditEntry, Department, District, FrozenExport, User
+from core.models import AuditEntry, Department, District, FrozenExport, LoginAttempt, User
+from core.throttle import AdminLoginForm
 from core.workflow import form_approve_and_freeze
+
+admin.site.login_form = AdminLoginForm  # the admin's sign-in is throttled and says so (core/throttle.py)
 
 
 def attachment(filename: str, content_type: str, content: bytes) -> HttpResponse:
@@ -320,3 +323,22 @@ class FrozenExportAdmin(admin.ModelAdmin):
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:core_frozenexport_change", args=[frozen.pk]))
         return attachment(frozen.filename, EXPORTERS[frozen.format].content_type, content)
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    """Sign-in attempts, as login throttling counts them: read-only."""
+
+    list_display = ("at", "username", "address", "outcome")
+    list_filter = ("outcome",)
+    search_fields = ("username", "address")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

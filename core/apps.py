@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "机构与用户"
+
+    def ready(self):
+        from core import throttle  # noqa: F401  (connects the login signals)

@@ -21,6 +21,7 @@ from core.kinds import REGISTRY
 from core.models import AuditEntry, FormBase
 from core.records import amount_text, data_differences
 from core.richtext import clean_rich_text, rich_text_plain
+from core.text import control_message
 
 ROW_INPUT = "form-control form-control-sm"
 PLAIN_AMOUNT = re.compile(r"-?\d+(\.\d{1,2})?")
@@ -79,6 +80,17 @@ class ScoreField(AmountField):
         return super().to_python(value)
 
 
+def no_control(label: str):
+    """Refuses control characters (``core.text``): typed text never holds one, and XLSX cannot."""
+
+    def validate(value: str) -> None:
+        message = control_message(f"“{label}”", value)
+        if message:
+            raise forms.ValidationError(message, code="control")
+
+    return validate
+
+
 class RichTextField(forms.CharField):
     """Long text kept as paragraphs: one line typed is one ``<p>``; any other markup is dropped."""
 
@@ -91,6 +103,7 @@ class RichTextField(forms.CharField):
             strip=True,
             max_length=self.MAX_LENGTH,
             widget=forms.Textarea(attrs={"rows": rows}),
+            validators=[no_control(label)],
             error_messages={"max_length": f"“{label}”最多 %(limit_value)d 个字（现有 %(show_value)d 个）。"},
             **kwargs,
         )
@@ -121,7 +134,7 @@ def text_field(label: str, *, required: bool = True, max_length: int = 300, rows
         required=required,
         max_length=max_length,
         widget=widget,
-        validators=[no_markup(label)],
+        validators=[no_markup(label), no_control(label)],
         error_messages={
             "required": f"请填写“{label}”。",
             "max_length": f"“{label}”最多 %(limit_value)d 个字。",

@@ -456,3 +456,33 @@ class ExportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class LoginAttempt(models.Model):
+    """One sign-in attempt that was refused or failed, or one that succeeded: the record login
+    throttling counts (``core/throttle.py``) and the audit trail of who tried which account from where.
+
+    Kept in the database, like sessions, so that every app server and worker sees the same counts.
+    """
+
+    class Outcome(models.TextChoices):
+        FAILED = "failed", "密码错误"
+        LOCKED = "locked", "锁定中被拒绝"
+        SUCCEEDED = "succeeded", "登录成功"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    username = models.CharField("用户名", max_length=150)
+    address = models.GenericIPAddressField("网络地址", null=True, blank=True)
+    outcome = models.CharField("结果", max_length=16, choices=Outcome)
+
+    class Meta:
+        verbose_name = "登录记录"
+        verbose_name_plural = "登录记录"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["username", "at"], name="login_username_at"),
+            models.Index(fields=["address", "at"], name="login_address_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.address or '-'} {self.get_outcome_display()}"

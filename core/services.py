@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.audit import audit_record, diff_fields
 from core.models import AuditEntry, Department, FormBase
 from core.richtext import clean_rich_text
+from core.text import control_message
 
 
 def parse_amount(value, *, label: str) -> Decimal:
@@ -46,6 +47,21 @@ def _labelled(error: ValidationError, model: type[models.Model], prefix: str) ->
     else:
         messages.extend(f"{prefix}：{message}" for message in error.messages)
     return ValidationError(messages)
+
+
+def control_errors(instance: models.Model, prefix: str) -> list[str]:
+    """Every text field of ``instance`` holding a control character, named like ``_labelled`` names them.
+
+    The entry pages refuse them field by field; this is the same rule for every other path that stores
+    text (new forms, XLSX import, bulk import, seeds), so none of them can store what XLSX cannot hold.
+    """
+    messages = []
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            message = control_message(f"{prefix}“{field.verbose_name}”", getattr(instance, field.attname))
+            if message:
+                messages.append(message)
+    return messages
 
 
 def sanitize_fields(values: dict, rich_fields: Iterable[str]) -> dict:
@@ -98,10 +114,14 @@ def form_upsert(
     for name, value in values.items():
         setattr(form, name, value)
     form.updated_by = user if getattr(user, "is_authenticated", False) else None
+    prefix = str(model._meta.verbose_name)
+    errors = control_errors(form, prefix)
     try:
         form.full_clean()
     except ValidationError as error:
-        raise _labelled(error, model, str(model._meta.verbose_name)) from None
+        errors.extend(_labelled(error, model, prefix).messages)
+    if errors:
+        raise ValidationError(errors)
     form.save()
     if not created:
         model.objects.filter(pk=form.pk).update(version=F("version") + 1)
@@ -146,6 +166,7 @@ def rows_replace(
     }
     for number, values in enumerate(rows, start=1):
         row = model(**{parent_field: parent, "position": number, **sanitize_fields(values, rich_fields)})
+        errors.extend(control_errors(row, f"{label}第{number}行"))
         try:
             row.full_clean(exclude=[parent_field, *resolved], validate_unique=False)
         except ValidationError as error:

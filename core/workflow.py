@@ -19,6 +19,7 @@ from core.exports.frozen import document_freeze
 from core.exports.registry import document_for, table_for
 from core.kinds import spec_for
 from core.models import AuditEntry, FormBase, FormStatus, FrozenExport, Notification, Review, User
+from core.text import control_message
 
 
 class TransitionRefused(ValidationError):
@@ -132,6 +133,8 @@ def form_review(
         Review.Grade.POOR: Review.Decision.REJECT,
     }[grade]
     comment = (comment or "").strip()
+    if control_message("“审核意见”", comment):
+        raise ValidationError(control_message("“审核意见”", comment))
     if decision != Review.Decision.APPROVE and not comment:
         raise ValidationError("退回或不予通过时必须填写审核意见，说明需要修改的内容。")
     tier = locked.review_tier

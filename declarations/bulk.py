@@ -11,9 +11,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from core.exports.limits import open_xlsx, sheet_bounds
 from core.models import FormKind
 from core.money import ZERO, format_amount
 from core.services import parse_amount
+from core.text import control_message
 from declarations.services import projects_replace
 from indicators.models import Scheme
 from indicators.services import CategoryIndex, parse_cell_rows
@@ -62,6 +64,10 @@ def parse_project_table(text: str, index: CategoryIndex) -> ParsedTable:
             )
             continue
         cells += [""] * (len(COLUMNS) - len(cells))
+        controls = [control_message(_cell(number, c), cell) for c, cell in enumerate(cells)]
+        if any(controls):
+            table.problems.extend(message for message in controls if message)
+            continue
         amounts = {}
         for key, column in AMOUNTS:
             try:
@@ -135,19 +141,18 @@ def _check_totals(table: ParsedTable, stated_total, unit_rows) -> None:
 
 def table_text_from_xlsx(content: bytes) -> str:
     """The first sheet of an uploaded workbook as tab-separated text, so both inputs share one reader."""
-    from io import BytesIO
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(BytesIO(content), read_only=True, data_only=True).worksheets[0]
-    except (BadZipFile, OSError, KeyError, ValueError) as error:
-        raise ValidationError(f"文件无法作为 XLSX 打开：{error}") from None
+    workbook, sizes = open_xlsx(content, read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    # Within the rows and columns really present: a read-only sheet otherwise pads every row to the
+    # dimension the file declares (A1:XFD1048576 is 17 billion empty cells).
+    rows, columns = sheet_bounds(sizes, sheet)
+    if not rows:
+        return ""
     lines = []
-    for row in sheet.iter_rows(values_only=True):
+    for row in sheet.iter_rows(max_row=rows, max_col=columns, values_only=True):
         cells = ["" if value is None else _text(value) for value in row]
         lines.append("\t".join(cells).rstrip("\t"))
+    workbook.close()
     return "\n".join(lines)
 
 

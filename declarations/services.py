@@ -4,7 +4,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.models import Department, FormKind
-from core.services import form_upsert, parse_amount, rows_replace, sanitize_fields, task_rows_replace
+from core.services import (
+    control_errors,
+    form_upsert,
+    parse_amount,
+    rows_replace,
+    sanitize_fields,
+    task_rows_replace,
+)
 from declarations.models import (
     DECLARATION_AMOUNTS,
     PROJECT_AMOUNTS,
@@ -146,6 +153,8 @@ def target_table_replace(
             goal=block_data.get("goal", ""),
             budget_completion_rate=block_data.get("budget_completion_rate", "100%"),
         )
+        if errors := control_errors(block, period.label):
+            raise ValidationError(errors)
         block.full_clean(exclude=["table"])
         block.save()
         rows_replace(

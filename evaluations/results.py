@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.html import format_html, format_html_join
 
+from core.exports.xlsx import TextWorkbook, workbook_bytes
 from core.money import round_money
 from evaluations.models import DepartmentEvaluation, ProjectEvaluation, policy_for
 
@@ -114,10 +114,9 @@ def bar_chart_svg(
 
 def results_xlsx(results: list[DepartmentResult], year: int) -> bytes:
     """The results table with the two charts, as native Excel charts."""
-    from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
 
-    book = Workbook()
+    book = TextWorkbook()
     sheet = book.active
     sheet.title = "自评结果"
     sheet.append([f"{year}年度绩效自评结果"])
@@ -167,6 +166,4 @@ def results_xlsx(results: list[DepartmentResult], year: int) -> bytes:
     )
     rate_chart.set_categories(Reference(charts, min_col=1, min_row=start + 1, max_row=start + count))
     charts.add_chart(rate_chart, "D20")
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

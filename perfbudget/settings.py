@@ -98,6 +98,17 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# Login throttling (core/throttle.py): failures of one username, or from one address, within the
+# window lock it for the lockout; counted in the database (LoginAttempt) so every server agrees.
+AUTHENTICATION_BACKENDS = ["core.throttle.ThrottledModelBackend"]
+LOGIN_THROTTLE = {
+    "username_failures": 5,
+    "address_failures": 20,
+    "window_seconds": 900,
+    "lockout_seconds": 900,
+}
+# Proxies whose X-Forwarded-For names the client (nginx on the same host: the default).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -141,6 +152,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+# Every uploaded XLSX is checked against core.exports.limits.XlsxLimits before openpyxl opens it
+# (inflated size, compression ratio, rows, columns, cells); keys here override its defaults.
+XLSX_LIMITS: dict[str, int] = {}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,4 +1,8 @@
-"""The XLSX renderer, and the reader that takes our own XLSX back.
+"""The XLSX writer and renderer, and the reader that takes our own XLSX back.
+
+Every workbook the application writes is a :class:`TextWorkbook`: text goes in as text (never a
+formula, whatever it starts with) and without control characters, so a stored project named
+``=HYPERLINK(…)`` or holding ``\x1b`` is printed as typed and can never make an export fail.
 
 Column A is hidden and carries, for every row that holds data, its row kind and which column holds
 which field (``task|name=C|amount=F:a``); A1 and A2 identify the form. A row copied in Excel keeps its
@@ -12,13 +16,16 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exports.layout import Layout, Style, place
+from core.exports.limits import open_xlsx, sheet_bounds
 from core.money import CENT, HUNDRED, round_money
+from core.text import control_character, strip_control
 
 SIGNATURE = "perfbudget"
 FIRST_COLUMN = 2  # column A holds the markers
@@ -30,10 +37,73 @@ CODE_STYLES = {code: style for style, code in STYLE_CODES.items()}
 FORMULA_START = ("=", "+", "-", "@")
 
 
+# --- the writer ---------------------------------------------------------------------------------
+
+
+def set_value(cell, value) -> None:
+    """Numbers, dates and None as they are; any text as text, never a formula, no control characters."""
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    cell.value = strip_control(value)
+    cell.data_type = "s"
+    if value.startswith(FORMULA_START):
+        # Marked as text in Excel too (the apostrophe prefix): editing the cell keeps it text.
+        cell.quotePrefix = True
+
+
+class TextWorksheet(Worksheet):
+    """A worksheet whose ``cell(…, value)``, ``sheet["B2"] = …`` and ``append`` go through ``set_value``."""
+
+    def cell(self, row, column, value=None):
+        cell = super().cell(row, column)
+        if value is not None:
+            set_value(cell, value)
+        return cell
+
+    def __setitem__(self, key, value):
+        set_value(self[key], value)
+
+    def append(self, values):
+        if not isinstance(values, list | tuple):
+            raise TypeError("TextWorksheet.append takes a list or a tuple of values")
+        row = self._current_row + 1
+        for column, value in enumerate(values, start=1):
+            self.cell(row, column, value)
+        self._current_row = row
+
+
+class TextWorkbook(Workbook):
+    """The one workbook every XLSX of the application is written with (see the module docstring)."""
+
+    def __init__(self):
+        super().__init__()
+        self._sheets = []
+        self._sheets.append(TextWorksheet(self))
+
+    def create_sheet(self, title=None, index=None):
+        sheet = TextWorksheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
+
+    def save(self, filename):
+        # A value assigned to a cell object directly bypasses set_value: still never a formula.
+        for sheet in self.worksheets:
+            for cell in sheet._cells.values():
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+        super().save(filename)
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def _set_text(cell, text: str) -> None:
-    cell.value = text
-    if text.startswith(FORMULA_START):
-        cell.data_type = "s"  # text that looks like a formula stays text
+    set_value(cell, text)
 
 
 def _write_value(cell, layout_cell) -> None:
@@ -63,7 +133,7 @@ def _lines(text: str, width: float) -> int:
 
 def render_xlsx(layout: Layout) -> bytes:
     layout.check()
-    workbook = Workbook()
+    workbook = TextWorkbook()
     sheet = workbook.active
     sheet.title = layout.kind_label[:31]
     last_column = FIRST_COLUMN + layout.columns - 1
@@ -144,9 +214,7 @@ def render_xlsx(layout: Layout) -> bytes:
     sheet.print_title_rows = f"{3}:{title_rows_end}"
     sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
     sheet.print_options.horizontalCentered = True
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- reading back -------------------------------------------------------------------------------
@@ -205,6 +273,8 @@ def _convert(raw, style: str, sheet_title: str, coordinate: str):
     if raw is None:
         return ""
     text = str(raw) if not isinstance(raw, float) else format(Decimal(str(raw)), "f")
+    if found := control_character(text):
+        raise _error(sheet_title, coordinate, f"含有不可见的控制字符（{found}），请删除后重新导入。")
     if style == Style.RICH:
         # Paragraphs come back one per line: the entry pages and the renderers read both forms.
         return "\n".join(p.strip() for p in text.split("\n") if p.strip())
@@ -217,10 +287,7 @@ def read_xlsx(content: bytes, *, expected_kind: str | None = None) -> ReadSheet:
     Raises ValidationError with a message naming the sheet and cell for a file that is not ours,
     a broken file, a formula or a value that is not a number.
     """
-    try:
-        workbook = load_workbook(io.BytesIO(content), data_only=False)
-    except Exception:  # openpyxl raises many types for a damaged file
-        raise ValidationError("无法读取该文件：不是有效的 XLSX 工作簿，或文件已损坏。") from None
+    workbook, sizes = open_xlsx(content)
     sheet = workbook.worksheets[0]
     signature = sheet["A1"].value
     if not isinstance(signature, str) or not signature.startswith(f"{SIGNATURE}/"):
@@ -244,7 +311,9 @@ def read_xlsx(content: bytes, *, expected_kind: str | None = None) -> ReadSheet:
                 values[coordinate] = top_left.value
 
     rows = []
-    for number in range(3, sheet.max_row + 1):
+    # Within the rows really present (open_xlsx refused a sheet beyond the limits), not the declared ones.
+    last_row = min(sheet.max_row, sheet_bounds(sizes, sheet)[0])
+    for number in range(3, last_row + 1):
         marker = sheet.cell(number, 1).value
         if not marker:
             continue

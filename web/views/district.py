@@ -9,10 +9,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from core.exports.html import render_tables_html
 from core.exports.registry import Document
+from core.exports.xlsx import TextWorkbook
 from core.kinds import KindSpec, kinds
 from core.models import FormKind, FormStatus
 from core.pages import (
@@ -87,7 +87,7 @@ def overview(request):
 
 
 def _overview_xlsx(spec, year, rows):
-    book = Workbook()
+    book = TextWorkbook()
     sheet = book.active
     sheet.title = "汇总"
     sheet.append([f"{year}年{spec.label}填报情况"])
