@@ -44,7 +44,7 @@ def test_the_declaration_page_shows_amounts_and_derived_totals(admin_client):
     page = admin_client.get(
         reverse("admin:declarations_declaration_change", args=[declaration.pk])
     ).content.decode()
-    assert "基本支出" in page and 'value="4855.11"' in page  # a number input: unlocalised
+    assert "基本支出" in page and 'value="4,855.11"' in page  # read and shown as on the entry pages
     assert "6,449.47" in page  # derived totals
     assert "为区政府购买常年法律顾问服务" in page
 
