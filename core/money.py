@@ -260,7 +260,8 @@ class MoneyField(models.DecimalField):
             label=kwargs.pop("label", str(self.verbose_name)),
             required=False,
             help_text=kwargs.pop("help_text", self.help_text),
-            **{key: value for key, value in kwargs.items() if key in {"widget", "initial", "disabled"}},
+            # AmountField brings its own text input: a number input drops full-width digits.
+            **{key: value for key, value in kwargs.items() if key in {"initial", "disabled"}},
         )
 
     def deconstruct(self):
