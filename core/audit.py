@@ -1,18 +1,21 @@
 """Writing the audit trail. Call inside the transaction that makes the change."""
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from core.models import AuditEntry
+from core.money import amount_text
 
 
 def _as_text(value) -> str | None:
     if value is None:
         return None
-    if isinstance(value, models.Model):
-        return str(value)
+    if isinstance(value, Decimal):
+        # As the records write it: the stored 4855.110000 and the typed 4855.11 are the same amount.
+        return amount_text(value)
     return str(value)
 
 

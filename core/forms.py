@@ -19,65 +19,113 @@ from django.db import transaction
 
 from core.kinds import REGISTRY
 from core.models import AuditEntry, FormBase
+from core.money import (
+    AMOUNT_MAX,
+    AMOUNT_MAX_MESSAGE,
+    AMOUNT_PLACES,
+    HUNDRED,
+    NEGATIVE_MESSAGE,
+    PLACES_MESSAGE,
+    ZERO,
+    ascii_number,
+    format_exact_amount,
+    format_points,
+    is_empty_mark,
+)
 from core.records import amount_text, data_differences
 from core.richtext import clean_rich_text, rich_text_plain
 from core.text import control_message
 
 ROW_INPUT = "form-control form-control-sm"
-PLAIN_AMOUNT = re.compile(r"-?\d+(\.\d{1,2})?")
+# A value as the database or a record holds it ("4855.11", "132.912000"), as opposed to what a user typed.
+PLAIN_AMOUNT = re.compile(r"-?\d+(\.\d{1,6})?")
 
 
-class AmountField(forms.DecimalField):
-    """万元 with at most two decimals, never negative; accepts “4,855.11”; blank means 0."""
+class NumberField(forms.DecimalField):
+    """A number as people type it: full-width digits and punctuation (“４８５５．１１”) read as ASCII.
+
+    The base of every number field of the entry pages and the admin (amounts, weights, scores, rates).
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = ascii_number(value)
+        return super().to_python(value)
+
+
+class AmountField(NumberField):
+    """万元 to the 分 (six decimals), never negative nor above the bound; accepts “4,855.11” and full-width
+    input; blank, “—”, “－” or “/” (how a printed form leaves an amount empty) mean 0."""
 
     default_error_messages = {
         "invalid": "请输入数字（如 4,855.11）。",
-        "min_value": "金额不能为负数。",
-        "max_decimal_places": "金额最多保留两位小数。",
-        "max_digits": "金额位数过多。",
-        "max_whole_digits": "金额位数过多。",
+        "min_value": NEGATIVE_MESSAGE,
+        "max_value": AMOUNT_MAX_MESSAGE,
+        "max_decimal_places": PLACES_MESSAGE,
     }
 
     def __init__(self, label: str, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(
             label=label,
-            max_digits=16,
-            decimal_places=2,
-            min_value=Decimal("0"),
+            # No count of digits: the bound says when an amount is too large, in one message.
+            max_digits=None,
+            decimal_places=AMOUNT_PLACES,
+            min_value=ZERO,
+            max_value=AMOUNT_MAX,
             localize=True,
             widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount", "autocomplete": "off"}),
             **kwargs,
         )
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace("，", ",")
+        if isinstance(value, str) and is_empty_mark(value):
+            value = ""
         if value in self.empty_values:
-            return Decimal("0.00")
+            return ZERO
         return super().to_python(value)
 
     def prepare_value(self, value):
-        # Stored values ("4855.11") are shown as a finance officer types them ("4,855.11"); anything
-        # else (what a user typed, right or wrong) is shown exactly as typed.
+        # Stored values ("4855.110000") are shown as a finance officer types them ("4,855.11", every
+        # decimal kept: "132.912"); anything else (what a user typed, right or wrong) is shown as typed.
         if isinstance(value, Decimal) or (isinstance(value, str) and PLAIN_AMOUNT.fullmatch(value)):
-            return f"{Decimal(value):,.2f}"
+            return format_exact_amount(Decimal(value))
         return value
 
 
-class ScoreField(AmountField):
-    """分值 and 得分: like an amount, but blank stays blank (not yet scored)."""
+class ScoreField(NumberField):
+    """分值 and 得分: two decimals, 0 to 100; blank (or “—”, “/”) stays blank (not yet scored)."""
 
     default_error_messages = {
-        **AmountField.default_error_messages,
+        "invalid": "请输入数字（如 9.5）。",
         "min_value": "分值、得分不能为负数。",
+        "max_value": "分值、得分不能超过 100。",
         "max_decimal_places": "分值、得分最多保留两位小数。",
     }
 
+    def __init__(self, label: str, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(
+            label=label,
+            max_digits=None,
+            decimal_places=2,
+            min_value=ZERO,
+            max_value=HUNDRED,
+            localize=True,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount", "autocomplete": "off"}),
+            **kwargs,
+        )
+
     def to_python(self, value):
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (isinstance(value, str) and (not value.strip() or is_empty_mark(value))):
             return None
         return super().to_python(value)
+
+    def prepare_value(self, value):
+        # A weight shows the decimals it has (“39.2”, “10”), as the layouts print it.
+        if isinstance(value, Decimal) or (isinstance(value, str) and PLAIN_AMOUNT.fullmatch(value)):
+            return format_points(Decimal(value))
+        return value
 
 
 def no_control(label: str):

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.money import AMOUNT_MAX, AMOUNT_MAX_MESSAGE, format_exact_amount
+
 
 class District(models.Model):
     """A district (区) whose finance bureau reviews its departments' forms."""
@@ -215,8 +217,22 @@ class FormBase(models.Model):
         return self.is_editable and user.is_authenticated and user.prepares(self.department_id)
 
     def arithmetic_problems(self) -> list[str]:
-        """Messages (Chinese) for every arithmetic rule of domain.md the form breaks. Override."""
-        return []
+        """Messages (Chinese) for every arithmetic rule of domain.md the form breaks. Extend."""
+        return self.amount_problems()
+
+    def amount_problems(self) -> list[str]:
+        """The form's amounts above the bound (``AMOUNT_FIELDS``).
+
+        Only a form stored before the bound existed can hold one: the entry pages, imports, services and
+        the database refuse them now. Such a form still shows everywhere; this keeps it from going on.
+        """
+        problems = []
+        for name in getattr(self, "AMOUNT_FIELDS", ()):
+            value = getattr(self, name)
+            if value is not None and value > AMOUNT_MAX:
+                label = self._meta.get_field(name).verbose_name
+                problems.append(f"“{label}”为{format_exact_amount(value)}万元：{AMOUNT_MAX_MESSAGE}")
+        return problems
 
     def clean(self) -> None:
         super().clean()

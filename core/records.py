@@ -1,14 +1,9 @@
 """Helpers for the interchange shape of forms (the dicts of ``fixtures/seeds/*.json``)."""
 
-from decimal import Decimal
-
-from core.money import round_money
+from core.money import amount_text
 from core.richtext import rich_text_plain
 
-
-def amount_text(value: Decimal) -> str:
-    """``Decimal("82.6")`` → ``"82.60"``: amounts travel as plain strings with two decimals."""
-    return f"{round_money(value):.2f}"
+__all__ = ["amount_text", "amounts", "data_differences"]
 
 
 def amounts(obj, fields) -> dict[str, str]:

@@ -5,7 +5,7 @@ XLSX import and (later) the entry pages validate and record changes the same way
 """
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,24 +14,20 @@ from django.utils import timezone
 
 from core.audit import audit_record, diff_fields
 from core.models import AuditEntry, Department, FormBase
+from core.money import read_amount
 from core.richtext import clean_rich_text
 from core.text import control_message
 
 
 def parse_amount(value, *, label: str) -> Decimal:
-    """An amount from fixture or import data: ``"4,855.11"``, ``"4855.11"``, ``4855.11`` or blank (0)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return Decimal("0.00")
-    text = str(value).replace(",", "").replace("，", "").strip()
+    """An amount from fixture or import data: ``"4,855.11"``, ``"４８５５．１１"``, ``4855.11``, blank or “—” (0).
+
+    Refused, naming ``label``: not a number, more than six decimals, negative, above the bound.
+    """
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(f"{label}：“{value}”不是数字。") from None
-    if not amount.is_finite():
-        raise ValidationError(f"{label}：“{value}”不是数字。")
-    if amount.as_tuple().exponent < -2:
-        raise ValidationError(f"{label}：“{value}”最多保留两位小数。")
-    return amount
+        return read_amount(value)
+    except ValueError as error:
+        raise ValidationError(f"{label}：{error}") from None
 
 
 def _labelled(error: ValidationError, model: type[models.Model], prefix: str) -> ValidationError:

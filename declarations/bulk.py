@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from core.exports.limits import open_xlsx, sheet_bounds
 from core.models import FormKind
-from core.money import ZERO, format_amount
+from core.money import ZERO, amount_text, format_exact_amount
 from core.services import parse_amount
 from core.text import control_message
 from declarations.services import projects_replace
@@ -83,8 +83,8 @@ def parse_project_table(text: str, index: CategoryIndex) -> ParsedTable:
         parts = amounts["fiscal_appropriation"] + amounts["special_account"] + amounts["other_funds"]
         if parts != amounts["total"]:
             table.problems.append(
-                f"{_cell(number, 1)}：总计{format_amount(amounts['total'])}不等于财政拨款、财政专户拨款、"
-                f"其他资金之和{format_amount(parts)}。"
+                f"{_cell(number, 1)}：总计{format_exact_amount(amounts['total'])}不等于财政拨款、财政专户拨款、"
+                f"其他资金之和{format_exact_amount(parts)}。"
             )
         if name == "合计":
             stated_total = (number, amounts["total"])
@@ -96,12 +96,12 @@ def parse_project_table(text: str, index: CategoryIndex) -> ParsedTable:
         project = {
             "name": name,
             "unit": unit,
-            "fiscal_appropriation": str(amounts["fiscal_appropriation"]),
-            "special_account": str(amounts["special_account"]),
-            "other_funds": str(amounts["other_funds"]),
+            "fiscal_appropriation": amount_text(amounts["fiscal_appropriation"]),
+            "special_account": amount_text(amounts["special_account"]),
+            "other_funds": amount_text(amounts["other_funds"]),
             "goal": goal,
             "indicator_text": indicator_text,
-            "total": str(amounts["total"]),
+            "total": amount_text(amounts["total"]),
         }
         if not indicator_text:
             table.problems.append(f"{_cell(number, 6)}为空。")
@@ -128,14 +128,14 @@ def parse_project_table(text: str, index: CategoryIndex) -> ParsedTable:
 def _check_totals(table: ParsedTable, stated_total, unit_rows) -> None:
     if stated_total is not None and stated_total[1] != table.total:
         table.problems.append(
-            f"第{stated_total[0]}行“合计”{format_amount(stated_total[1])}不等于各项目总计之和"
-            f"{format_amount(table.total)}。"
+            f"第{stated_total[0]}行“合计”{format_exact_amount(stated_total[1])}不等于各项目总计之和"
+            f"{format_exact_amount(table.total)}。"
         )
     for unit, (number, subtotal) in unit_rows.items():
         actual = sum((Decimal(p["total"]) for p in table.projects if p["unit"] == unit), ZERO)
         if actual != subtotal:
             table.problems.append(
-                f"第{number}行“{unit}”小计{format_amount(subtotal)}不等于其项目总计之和{format_amount(actual)}。"
+                f"第{number}行“{unit}”小计{format_exact_amount(subtotal)}不等于其项目总计之和{format_exact_amount(actual)}。"
             )
 
 

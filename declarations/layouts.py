@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from core.exports.layout import Cell, Layout, Row, Style, Table, indicator_tree_rows, label
 from core.exports.xlsx import ReadSheet
 from core.models import FormKind
-from core.money import ZERO
+from core.money import ZERO, amount_text
 from indicators.models import Outline
 from indicators.serialized import SerializedIndicator, serialize_indicators
 
@@ -159,7 +159,8 @@ def sheet_form_fields(sheet: ReadSheet, kinds: set[str]) -> dict:
 
 
 def sheet_amount_text(value) -> str:
-    return f"{(value if value is not None else ZERO):.2f}"
+    """A number read from a sheet as the records write it: empty is 0, every decimal read is kept."""
+    return amount_text(value if value is not None else ZERO)
 
 
 def declaration_from_sheet(sheet: ReadSheet) -> dict:

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.db import models
 
 from core.models import FormBase
-from core.money import ZERO, MoneyField, format_amount, nonnegative_constraints
+from core.money import ZERO, MoneyField, amount_constraints, format_exact_amount
 from indicators.models import Category, IndicatorRow
 
 
@@ -62,7 +62,7 @@ class Declaration(FormBase):
         verbose_name_plural = "部门整体预算绩效目标申报表"
         constraints = [
             _unique_per_department_year("declaration"),
-            *nonnegative_constraints("declarations_declaration", *DECLARATION_AMOUNTS),
+            *amount_constraints("declarations_declaration", *DECLARATION_AMOUNTS),
         ]
 
     def __str__(self) -> str:
@@ -89,14 +89,18 @@ class Declaration(FormBase):
         return self.district_level + self.transfer_payment
 
     def arithmetic_problems(self) -> list[str]:
+        problems = super().arithmetic_problems()
+        # On the stored values: totals that differ below the 分 printed must still be told apart, so
+        # the message shows every decimal stored.
         totals = {self.expenditure_total, self.income_total, self.level_total}
         if len(totals) == 1:
-            return []
+            return problems
         return [
+            *problems,
             "预算整体情况三个合计不相等："
-            f"支出合计（基本支出＋项目支出＋财政专项资金＋其他事业发展性支出）{format_amount(self.expenditure_total)}，"
-            f"收入来源合计（财政拨款＋其他资金）{format_amount(self.income_total)}，"
-            f"预算级次合计（区本级使用资金＋拟用于对下转移支付资金）{format_amount(self.level_total)}。"
+            f"支出合计（基本支出＋项目支出＋财政专项资金＋其他事业发展性支出）{format_exact_amount(self.expenditure_total)}，"
+            f"收入来源合计（财政拨款＋其他资金）{format_exact_amount(self.income_total)}，"
+            f"预算级次合计（区本级使用资金＋拟用于对下转移支付资金）{format_exact_amount(self.level_total)}。",
         ]
 
 
@@ -114,7 +118,7 @@ class DeclarationTask(models.Model):
         verbose_name = "年度重点工作任务"
         verbose_name_plural = "年度重点工作任务"
         ordering = ["position", "pk"]
-        constraints = nonnegative_constraints("declarations_task", "amount")
+        constraints = amount_constraints("declarations_task", "amount")
 
     def __str__(self) -> str:
         return self.name
@@ -164,7 +168,7 @@ class TargetTable(FormBase):
         verbose_name_plural = "部门整体绩效目标表"
         constraints = [
             _unique_per_department_year("targettable"),
-            *nonnegative_constraints("declarations_targettable", *TARGET_TABLE_INCOMES),
+            *amount_constraints("declarations_targettable", *TARGET_TABLE_INCOMES),
         ]
 
     def __str__(self) -> str:
@@ -302,7 +306,7 @@ class Project(FormBase):
                 name="declarations_project_one_per_department_year_name",
                 violation_error_message="该部门该年度已有同名项目。",
             ),
-            *nonnegative_constraints("declarations_project", *PROJECT_AMOUNTS),
+            *amount_constraints("declarations_project", *PROJECT_AMOUNTS),
         ]
 
     def __str__(self) -> str:

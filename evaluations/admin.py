@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from core.admin import FormAdmin
+from core.forms import NumberField
 from core.money import format_amount, format_percent
 from evaluations.models import (
     DepartmentEvaluation,
@@ -12,6 +15,14 @@ from evaluations.models import (
     grade_for,
 )
 from indicators.admin import SecondLevelChoicesMixin
+
+# Weights, scores and rates typed in the admin read full-width digits (３９．２) as the entry pages do.
+NUMBERS = {
+    models.DecimalField: {
+        "form_class": NumberField,
+        "widget": forms.TextInput(attrs={"inputmode": "decimal"}),
+    }
+}
 
 
 class EvaluationTaskInline(admin.StackedInline):
@@ -57,6 +68,7 @@ class EvaluationTaskAdmin(admin.ModelAdmin):
 
 class ProjectEvaluationIndicatorInline(SecondLevelChoicesMixin, admin.TabularInline):
     model = ProjectEvaluationIndicator
+    formfield_overrides = NUMBERS
     fields = [
         "position",
         "category",
@@ -72,6 +84,7 @@ class ProjectEvaluationIndicatorInline(SecondLevelChoicesMixin, admin.TabularInl
 
 @admin.register(ProjectEvaluation)
 class ProjectEvaluationAdmin(FormAdmin):
+    formfield_overrides = NUMBERS
     list_display = ["project_name", "department", "year", "status", "version", "updated_at"]
     search_fields = ["project_name", "department__name"]
     inlines = [ProjectEvaluationIndicatorInline]
@@ -89,6 +102,7 @@ class ProjectEvaluationAdmin(FormAdmin):
 
 @admin.register(ScoringPolicy)
 class ScoringPolicyAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBERS
     list_display = [
         "district",
         "year",

@@ -20,6 +20,7 @@ from core.forms import (
     text_field,
 )
 from core.models import FormKind
+from core.money import ascii_number, is_empty_mark
 from core.records import amount_text
 from evaluations.models import (
     DEPARTMENT_EVALUATION_AMOUNTS,
@@ -141,9 +142,10 @@ class ProjectEvaluationHeaderForm(forms.Form):
 
 
 def _decimal(value) -> Decimal:
-    """What was typed, as a number for the page's notes; anything else (“Infinity”, “abc”) is 0."""
+    """A typed weight for a proposal (what the page sent, right or wrong): anything not a number is 0."""
+    text = ascii_number(str(value or "")).replace(",", "")
     try:
-        number = Decimal(str(value or "0").replace(",", ""))
+        number = Decimal(text) if text and not is_empty_mark(text) else Decimal("0")
     except ArithmeticError:
         return Decimal("0")
     return number if number.is_finite() else Decimal("0")

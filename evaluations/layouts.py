@@ -5,7 +5,7 @@ from decimal import Decimal
 from core.exports.layout import Cell, Layout, Row, Style, Table, indicator_tree_rows, label
 from core.exports.xlsx import ReadSheet
 from core.models import FormKind
-from core.money import HUNDRED, ZERO, percent, round_money
+from core.money import HUNDRED, ZERO, format_points, percent, round_money
 from declarations.layouts import (
     sheet_amount_text,
     sheet_form_fields,
@@ -266,7 +266,7 @@ def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
         leading=[label("", joined=True)],
         marker="indicator",
         level1_text=lambda name: (
-            f"{name}（{level1_weights[name]:.0f}分）" if name in level1_weights else name
+            f"{name}（{format_points(level1_weights[name])}分）" if name in level1_weights else name
         ),
         cells=lambda item: [
             Cell(item["name"] if item else "", field="name"),

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.models import FormBase
-from core.money import HUNDRED, ZERO, MoneyField, nonnegative_constraints, percent, round_money
+from core.money import HUNDRED, ZERO, MoneyField, amount_constraints, percent, round_money
 from declarations.models import Project
 from evaluations.scoring import DEFAULT_POLICY, Band, Policy
 from indicators.models import IndicatorRow
@@ -46,7 +46,7 @@ class DepartmentEvaluation(FormBase):
                 name="evaluations_departmentevaluation_one_per_department_year",
                 violation_error_message="该部门该年度已有部门整体支出绩效自评表。",
             ),
-            *nonnegative_constraints("evaluations_depteval", *DEPARTMENT_EVALUATION_AMOUNTS),
+            *amount_constraints("evaluations_depteval", *DEPARTMENT_EVALUATION_AMOUNTS),
         ]
 
     def __str__(self) -> str:
@@ -73,7 +73,7 @@ class DepartmentEvaluation(FormBase):
         return percent(abs(self.budget_adjustment), self.initial_budget)
 
     def arithmetic_problems(self) -> list[str]:
-        problems = []
+        problems = super().arithmetic_problems()
         if self.general_public_budget > self.actual_spending:
             problems.append("“其中：一般公共预算”不能大于实际支出数。")
         if not self.adjusted_budget:
@@ -103,7 +103,7 @@ class EvaluationTask(models.Model):
         verbose_name = "主要任务"
         verbose_name_plural = "主要任务"
         ordering = ["position", "pk"]
-        constraints = nonnegative_constraints("evaluations_evaltask", "amount")
+        constraints = amount_constraints("evaluations_evaltask", "amount")
 
     def __str__(self) -> str:
         return self.name
@@ -185,7 +185,7 @@ class ProjectEvaluation(FormBase):
                 name="evaluations_projectevaluation_one_per_project_year",
                 violation_error_message="该部门该年度已有此项目的自评表。",
             ),
-            *nonnegative_constraints("evaluations_projeval", *PROJECT_EVALUATION_AMOUNTS),
+            *amount_constraints("evaluations_projeval", *PROJECT_EVALUATION_AMOUNTS),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ reader maps the cells of each marked row back to fields.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.money import format_amount, format_percent
+from core.money import format_amount, format_percent, format_points
 from core.richtext import rich_text_paragraphs
 
 
@@ -43,13 +43,14 @@ class Cell:
         value = self.value
         if value is None or value == "":
             return ""
+        # Amounts print two decimals half-up (the stored value keeps its six); weights and scores the
+        # decimals they have (39.2分). None of these raises, whatever was stored.
         if self.style == Style.AMOUNT:
-            amount = Decimal(value)
-            return "" if self.blank_zero and not amount else format_amount(amount)
+            return "" if self.blank_zero and _is_zero(value) else format_amount(value)
         if self.style == Style.PERCENT:
-            return format_percent(Decimal(value))
+            return format_percent(value)
         if self.style == Style.NUMBER:
-            return f"{Decimal(value):.2f}"
+            return format_points(value)
         if self.style == Style.RICH:
             return "\n".join(rich_text_paragraphs(str(value)))
         return str(value)
@@ -69,6 +70,13 @@ class Cell:
         if self.style == Style.LABEL:
             return "center"
         return "left"
+
+
+def _is_zero(value) -> bool:
+    try:
+        return Decimal(value) == 0
+    except ArithmeticError:
+        return False
 
 
 def label(text: str, colspan: int = 1, rowspan: int = 1, **kwargs) -> Cell:

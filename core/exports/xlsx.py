@@ -13,7 +13,7 @@ import io
 import json
 import math
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
@@ -24,7 +24,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exports.layout import Layout, Style, place
 from core.exports.limits import open_xlsx, sheet_bounds
-from core.money import CENT, HUNDRED, round_money
+from core.money import (
+    AMOUNT_MAX,
+    AMOUNT_QUANTUM,
+    HUNDRED,
+    ascii_number,
+    check_amount,
+    is_empty_mark,
+    round_money,
+)
 from core.text import control_character, strip_control
 
 SIGNATURE = "perfbudget"
@@ -119,8 +127,9 @@ def _write_value(cell, layout_cell) -> None:
         cell.number_format = "0.00%"
         return
     if layout_cell.style == Style.NUMBER and value not in (None, ""):
+        # Weights and scores show the decimals they have (39.2, 6.25, 10), as in the PDF.
         cell.value = Decimal(value)
-        cell.number_format = "0.00"
+        cell.number_format = "General"
         return
     _set_text(cell, layout_cell.text)
 
@@ -250,26 +259,46 @@ def _error(sheet_title: str, coordinate: str, message: str) -> ValidationError:
     return ValidationError(f"工作表“{sheet_title}”单元格{coordinate}：{message}")
 
 
+def _number(raw, style: str, sheet_title: str, coordinate: str) -> Decimal | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise _error(sheet_title, coordinate, f"“{raw}”不是数字。")
+    if isinstance(raw, str):
+        text = ascii_number(raw)
+        # Blank, or the “—” / “/” a printed form puts where there is nothing.
+        if not text or is_empty_mark(text):
+            return None
+        text = text.replace(",", "").replace("%", "").strip()
+    else:
+        text = str(raw)  # openpyxl's floats, as Excel shows them (never their binary value)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise _error(sheet_title, coordinate, f"“{raw}”不是数字。") from None
+    if not number.is_finite():
+        raise _error(sheet_title, coordinate, f"“{raw}”不是数字。")
+    if style == Style.PERCENT and not isinstance(raw, str):
+        number *= HUNDRED
+    if style != Style.AMOUNT:
+        return round_money(number)
+    if isinstance(raw, float) and abs(number) <= AMOUNT_MAX:
+        # A number Excel computed may carry binary noise far below the 分 (0.30000000000000004): drop it.
+        kept = number.quantize(AMOUNT_QUANTUM, rounding=ROUND_HALF_UP)
+        if abs(number - kept) < AMOUNT_QUANTUM / 1000:
+            number = kept
+    try:
+        check_amount(number, shown=raw)
+    except ValueError as error:
+        raise _error(sheet_title, coordinate, str(error)) from None
+    return number
+
+
 def _convert(raw, style: str, sheet_title: str, coordinate: str):
     if isinstance(raw, str) and raw.startswith("=") and style != Style.TEXT:
         raise _error(sheet_title, coordinate, "含有公式，请改为数值。")
     if style in {Style.AMOUNT, Style.NUMBER, Style.PERCENT}:
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            return None
-        if isinstance(raw, bool):
-            raise _error(sheet_title, coordinate, f"“{raw}”不是数字。")
-        try:
-            number = Decimal(str(raw).replace(",", "").replace("%", "").strip())
-        except InvalidOperation:
-            raise _error(sheet_title, coordinate, f"“{raw}”不是数字。") from None
-        if not number.is_finite():
-            raise _error(sheet_title, coordinate, f"“{raw}”不是数字。")
-        if style == Style.PERCENT and not isinstance(raw, str):
-            number *= HUNDRED
-        rounded = round_money(number)
-        if style == Style.AMOUNT and abs(number - rounded) >= CENT / 1000:
-            raise _error(sheet_title, coordinate, f"“{raw}”最多保留两位小数。")
-        return rounded
+        return _number(raw, style, sheet_title, coordinate)
     if raw is None:
         return ""
     text = str(raw) if not isinstance(raw, float) else format(Decimal(str(raw)), "f")

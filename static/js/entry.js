@@ -87,13 +87,25 @@
 
   // --- live totals ---------------------------------------------------------------------------------
   // <output data-sum="a b tasks-*-amount">, data-diff="a b", data-rate="a b" (a ÷ b in %, data-abs for
-  // |a|), data-same="#x #y" (equal or not). Amounts are added as integer cents: no binary rounding.
+  // |a|), data-same="#x #y" (equal or not). Amounts are added as integer millionths of a 万元 (to the 分,
+  // as they are stored): no binary rounding; they print with two decimals, half-up, as the layouts do.
 
-  function cents(text) {
-    const clean = String(text || "").replace(/[,，\s]/g, "");
-    if (!/^-?\d*(\.\d{0,2})?$/.test(clean) || clean === "" || clean === "-") return clean === "" ? 0 : null;
+  const FULL_WIDTH = { "．": ".", "。": ".", "，": ",", "－": "-", "−": "-", "﹣": "-", "＋": "+", "　": " " };
+
+  function asciiNumber(text) {
+    // The Chinese IME types full-width digits and punctuation: read them as the server does.
+    return String(text || "")
+      .replace(/[０-９]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0))
+      .replace(/[．。，－−﹣＋　]/g, (mark) => FULL_WIDTH[mark]);
+  }
+
+  function micros(text) {
+    const ascii = asciiNumber(text).replace(/\s/g, "");
+    if (ascii === "" || /^([-‐‑‒–—―─]+|[/／])$/.test(ascii)) return 0n; // blank, “—” or “/”: empty
+    const clean = ascii.replace(/,/g, "");
+    if (!/^-?\d*(\.\d{0,6})?$/.test(clean) || clean === "-" || clean === "." || clean === "-.") return null;
     const [whole, fraction = ""] = clean.replace("-", "").split(".");
-    const value = BigInt(whole || "0") * 100n + BigInt((fraction + "00").slice(0, 2));
+    const value = BigInt(whole || "0") * 1000000n + BigInt((fraction + "000000").slice(0, 6));
     return clean.startsWith("-") ? -value : value;
   }
 
@@ -103,6 +115,12 @@
     const whole = (absolute / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     const fraction = (absolute % 100n).toString().padStart(2, "0");
     return `${negative ? "−" : ""}${whole}.${fraction}`;
+  }
+
+  function formatMicros(value) {
+    // Half-up to the cent of a 万元, away from zero as the server's ROUND_HALF_UP.
+    const cents = ((value < 0n ? -value : value) + 5000n) / 10000n;
+    return formatCents(value < 0n ? -cents : cents);
   }
 
   function valueOf(token) {
@@ -116,9 +134,9 @@
     let total = 0n;
     for (const input of document.querySelectorAll("input[name]")) {
       if (!pattern.test(input.name)) continue;
-      const value = cents(input.value);
+      const value = micros(input.value);
       if (value === null) return null;
-      total += BigInt(value);
+      total += value;
     }
     return total;
   }
@@ -135,10 +153,10 @@
           const values = output.dataset.sum.split(/\s+/).map(valueOf);
           const bad = values.some((value) => value === null);
           const sum = values.reduce((a, b) => a + (b || 0n), 0n);
-          show(output, bad ? null : sum, bad ? "（有非数字）" : formatCents(sum));
+          show(output, bad ? null : sum, bad ? "（有非数字）" : formatMicros(sum));
         } else if (output.dataset.diff !== undefined) {
           const [a, b] = output.dataset.diff.split(/\s+/).map(valueOf);
-          show(output, a === null || b === null ? null : a - b, a === null || b === null ? "—" : formatCents(a - b));
+          show(output, a === null || b === null ? null : a - b, a === null || b === null ? "—" : formatMicros(a - b));
         } else if (output.dataset.rate !== undefined) {
           let [a, b] = output.dataset.rate.split(/\s+/).map(valueOf);
           if (a === null || b === null || b === 0n) {

@@ -36,9 +36,10 @@ def field_error(page, name: str):
     [
         ("四千八百", "请输入数字"),
         ("-5.00", "金额不能为负数"),
-        ("4855.111", "金额最多保留两位小数"),
+        ("4855.1111111", "金额最多保留六位小数"),
+        ("99,999,999,999,999.99", "金额不能超过 1,000,000,000 万元"),
     ],
-    ids=["not-a-number", "negative", "three-decimals"],
+    ids=["not-a-number", "negative", "seven-decimals", "above-the-bound"],
 )
 def test_a_bad_amount_is_named_next_to_its_field_and_nothing_is_saved(
     edit_page, declaration, typed, message, screenshot
@@ -119,3 +120,16 @@ def test_the_second_of_two_editors_is_refused_and_keeps_their_input(
     expect(other.locator(".alert-success")).to_contain_text("已保存")
     assert Declaration.objects.get(pk=declaration.pk).overall_goal == "<p>第二位填报人的目标</p>"
     context.close()
+
+
+def test_live_totals_read_full_width_digits_dashes_and_amounts_to_the_fen(edit_page):
+    page = edit_page
+    # 4,855.115 + 1,484.955 + 0 + 109.40 = 6,449.47 exactly: the totals compare the values typed.
+    page.fill("[name=basic_expenditure]", "４，８５５．１１５")
+    page.fill("[name=project_expenditure]", "1484.955")
+    page.fill("[name=special_funds]", "—")
+    expect(page.locator("#total-expenditure")).to_have_text("6,449.47")
+    expect(page.locator("output[data-same]")).to_have_text("三个合计相等")
+    page.fill("[name=other_funds]", "0.004")  # prints as 6,449.47 too, yet the totals differ
+    expect(page.locator("#total-income")).to_have_text("6,449.47")
+    expect(page.locator("output[data-same]")).to_have_text("三个合计不相等：提交前须一致")

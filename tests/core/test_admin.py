@@ -1,6 +1,9 @@
 """The admin shows every seed form with its numbers, in Chinese."""
 
+from decimal import Decimal
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.models import AuditEntry
@@ -44,7 +47,7 @@ def test_the_declaration_page_shows_amounts_and_derived_totals(admin_client):
     page = admin_client.get(
         reverse("admin:declarations_declaration_change", args=[declaration.pk])
     ).content.decode()
-    assert "基本支出" in page and 'value="4855.11"' in page  # a number input: unlocalised
+    assert "基本支出" in page and 'value="4,855.11"' in page  # read and shown as on the entry pages
     assert "6,449.47" in page  # derived totals
     assert "为区政府购买常年法律顾问服务" in page
 
@@ -103,3 +106,41 @@ def test_history_cannot_be_edited_in_the_admin(admin_client):
     change = reverse("admin:core_auditentry_change", args=[entry.pk])
     assert admin_client.post(change, {"message": "篡改"}).status_code == 403
     assert admin_client.get(reverse("admin:core_auditentry_add")).status_code == 403
+
+
+def test_the_scoring_policy_reads_full_width_numbers(admin_client):
+    from core.models import District
+    from evaluations.models import ScoringPolicy
+
+    district = District.objects.get(name="天河区")
+    fields = {
+        "district": district.pk,
+        "year": "２０２６",
+        "budget_weight": "１０",
+        "output_weight": "４９．５",
+        "benefit_weight": "３０．５",
+        "satisfaction_weight": "10",
+        "reverse_rule": "ratio",
+        "over_achievement_percent": "１３０",
+        "achieved_floor": "８０",
+        "partial_floor": "６０",
+        "excellent_floor": "９０",
+        "good_floor": "８０",
+        "fair_floor": "６０",
+    }
+    response = admin_client.post(reverse("admin:evaluations_scoringpolicy_add"), fields)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    policy = ScoringPolicy.objects.get(district=district, year=2026)
+    assert (policy.output_weight, policy.benefit_weight) == (Decimal("49.5"), Decimal("30.5"))
+
+
+def test_an_amount_above_the_bound_is_refused_in_the_admin_naming_the_bound(admin_client):
+    declaration = Declaration.objects.get(department__name="广州市天河区司法局")
+    page = admin_client.get(reverse("admin:declarations_declaration_change", args=[declaration.pk]))
+    assert 'name="basic_expenditure" value="4,855.11"' in page.content.decode()
+    field = Declaration._meta.get_field("basic_expenditure").formfield()
+    with pytest.raises(ValidationError) as error:
+        field.clean("99,999,999,999,999.99")
+    assert error.value.messages == ["金额不能超过 1,000,000,000 万元（即 10 万亿元），请检查单位是否为万元。"]
+    assert field.clean("４，８５５．１１") == Decimal("4855.11")
+    assert field.clean("—") == 0

@@ -1,5 +1,7 @@
 """Bulk import of a department's project table in the seed-003 layout."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -36,6 +38,22 @@ def test_importing_the_whole_seed_003_table_stores_what_loadseeds_stores():
     assert projects_data(department, 2024) == expected
 
 
+def test_amounts_to_the_fen_full_width_digits_and_dashes_are_read():
+    department = Department.objects.get(name=TIANHE)
+    text = seed_text("003")
+    for before, after in (
+        ("合计\t1,485.34\t1,485.34", "合计\t1,485.340001\t１，４８５．３４０００１"),
+        (f"{TIANHE}\t1,485.34\t1,485.34", f"{TIANHE}\t1,485.340001\t1,485.340001"),
+        ("82.60\t82.60\t\t\t", "８２．６００００１\t82.600001\t—\t/\t"),
+    ):
+        assert before in text
+        text = text.replace(before, after, 1)
+    projects_import(department=department, year=2024, text=text)
+    project = Project.objects.get(department=department, year=2024, name="机关业务用房和司法所维修维护费")
+    assert project.fiscal_appropriation == Decimal("82.600001")
+    assert (project.special_account, project.other_funds) == (0, 0)
+
+
 def _broken(line_fragment: str, replacement: str) -> str:
     text = seed_text("003")
     assert line_fragment in text
@@ -57,8 +75,34 @@ def _broken(line_fragment: str, replacement: str) -> str:
             "第12行第1条指标：二级指标编码“99-数量指标”不在指标体系中",
         ),
         ("合计\t1,485.34", "合计\t1,485.00", "“合计”1,485.00不等于各项目总计之和1,485.34"),
+        (
+            "82.60\t82.60",
+            "99,999,999,999,999.99\t82.60",
+            "第12行“总计”列：金额不能超过 1,000,000,000 万元（即 10 万亿元），请检查单位是否为万元。",
+        ),
+        (
+            "82.60\t82.60",
+            "82.60\t1e20",
+            "第12行“财政拨款”列：金额不能超过 1,000,000,000 万元（即 10 万亿元），请检查单位是否为万元。",
+        ),
+        ("82.60\t82.60", "82.60\t82.6000001", "第12行“财政拨款”列：“82.6000001”：金额最多保留六位小数"),
+        # Compared on the amounts as typed, and told apart below the printed 分.
+        (
+            "82.60\t82.60",
+            "82.600001\t82.60",
+            "第12行“总计”列：总计82.600001不等于财政拨款、财政专户拨款、其他资金之和82.60",
+        ),
     ],
-    ids=["not-a-number", "total-mismatch", "unknown-code", "grand-total"],
+    ids=[
+        "not-a-number",
+        "total-mismatch",
+        "unknown-code",
+        "grand-total",
+        "total-above-the-bound",
+        "amount-above-the-bound",
+        "seven-decimals",
+        "mismatch-below-the-fen",
+    ],
 )
 def test_a_broken_row_blocks_the_import_naming_its_row_and_saves_nothing(fragment, replacement, message):
     department = Department.objects.get(name=TIANHE)

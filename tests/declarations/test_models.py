@@ -50,11 +50,43 @@ def test_negative_amounts_fail_validation_in_chinese(tianhe):
     assert error.value.message_dict["basic_expenditure"] == ["金额不能为负数。"]
 
 
-def test_more_than_two_decimals_fail_validation(tianhe):
-    declaration = make_declaration(tianhe, basic_expenditure=Decimal("1.001"))
+def test_more_than_six_decimals_fail_validation(tianhe):
+    declaration = make_declaration(tianhe, basic_expenditure=Decimal("1.0000001"))
     with pytest.raises(ValidationError) as error:
         declaration.full_clean()
-    assert "basic_expenditure" in error.value.message_dict
+    assert error.value.message_dict["basic_expenditure"] == ["金额最多保留六位小数（万元精确到分）。"]
+
+
+def test_amounts_to_the_fen_are_stored_exactly(tianhe):
+    declaration = make_declaration(
+        tianhe, basic_expenditure=Decimal("132.912"), project_expenditure=Decimal("968.1918")
+    )
+    declaration.full_clean()
+    declaration.save()
+    stored = Declaration.objects.get(pk=declaration.pk)
+    assert stored.basic_expenditure == Decimal("132.912")
+    assert stored.project_expenditure == Decimal("968.1918")
+    # The totals are taken on what is stored, not on what prints.
+    assert stored.expenditure_total == Decimal("1101.1038")
+
+
+def test_an_amount_above_the_bound_fails_validation_naming_the_bound(tianhe):
+    declaration = make_declaration(tianhe, basic_expenditure=Decimal("99999999999999.99"))
+    with pytest.raises(ValidationError) as error:
+        declaration.full_clean()
+    assert error.value.message_dict["basic_expenditure"] == [
+        "金额不能超过 1,000,000,000 万元（即 10 万亿元），请检查单位是否为万元。"
+    ]
+    make_declaration(tianhe, basic_expenditure=Decimal("1000000000")).full_clean()
+
+
+def test_the_database_refuses_an_amount_above_the_bound(tianhe):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_declaration(tianhe, transfer_payment=Decimal("1000000000.000001")).save()
+    declaration = make_declaration(tianhe)
+    declaration.save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DeclarationTask.objects.create(declaration=declaration, name="任务", amount=Decimal("1000000001"))
 
 
 def test_the_database_refuses_negative_amounts(tianhe):

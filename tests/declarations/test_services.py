@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from core.models import AuditEntry, FormStatus
 from declarations.models import Declaration, Project
+from declarations.records import declaration_data
 from declarations.services import declaration_replace, project_replace
 
 DATA = {
@@ -67,7 +68,13 @@ def test_a_bad_row_names_the_table_row_and_field_and_nothing_is_saved(tianhe):
 
 @pytest.mark.parametrize(
     ("amount", "message"),
-    [("abc", "“abc”不是数字"), ("1.234", "最多保留两位小数"), ("-3", "金额不能为负数")],
+    [
+        ("abc", "“abc”不是数字"),
+        ("1.2345678", "最多保留六位小数"),
+        ("-3", "金额不能为负数"),
+        ("99,999,999,999,999.99", "金额不能超过 1,000,000,000 万元"),
+        ("1000000000.01", "金额不能超过 1,000,000,000 万元"),
+    ],
 )
 def test_bad_amounts_are_refused_with_a_message_naming_the_field(tianhe, amount, message):
     bad = {**DATA, "budget": {**DATA["budget"], "project_expenditure": amount}}
@@ -75,6 +82,32 @@ def test_bad_amounts_are_refused_with_a_message_naming_the_field(tianhe, amount,
         declaration_replace(department=tianhe, year=2025, data=bad)
     assert any("项目支出" in m and message in m for m in error.value.messages)
     assert not Declaration.objects.exists()
+
+
+def test_a_task_amount_above_the_bound_is_refused_naming_its_row(tianhe):
+    task = {**DATA["tasks"][0], "amount": "99999999999999.99"}
+    with pytest.raises(ValidationError) as error:
+        declaration_replace(department=tianhe, year=2025, data={**DATA, "tasks": [task]})
+    assert error.value.messages == [
+        "年度重点工作任务第1行拟投入的资金：金额不能超过 1,000,000,000 万元（即 10 万亿元），请检查单位是否为万元。"
+    ]
+    assert not Declaration.objects.exists()
+
+
+def test_full_width_amounts_dashes_and_six_decimals_are_read(tianhe):
+    budget = {
+        **DATA["budget"],
+        "basic_expenditure": "４，８５５．１１",
+        "project_expenditure": "132.912",
+        "special_funds": "—",
+        "other_development": "968.1918",
+    }
+    declaration = declaration_replace(department=tianhe, year=2025, data={**DATA, "budget": budget})
+    assert declaration.basic_expenditure == Decimal("4855.11")
+    assert declaration.special_funds == 0
+    stored = declaration_data(Declaration.objects.get(pk=declaration.pk))["budget"]
+    assert (stored["project_expenditure"], stored["other_development"]) == ("132.912", "968.1918")
+    assert stored["basic_expenditure"] == "4855.11"
 
 
 def test_an_indicator_outside_the_scheme_is_refused(tianhe):

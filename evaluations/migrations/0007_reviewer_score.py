@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0004_project_evaluation_level1_weights'),
+        ('evaluations', '0006_project_evaluation_level1_weights'),
         ('indicators', '0003_indicator_library'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0003_scoring_policy'),
+        ('evaluations', '0005_amounts_bounded'),
     ]
 
     operations = [
