@@ -22,7 +22,8 @@ def _preset_action(key: str, title: str, floors):
         modeladmin.message_user(request, f"已为{queryset.count()}条规则套用预设：{title}。", messages.SUCCESS)
 
     apply.__name__ = f"apply_preset_{key.replace('-', '_')}"
-    apply.short_description = f"套用预设：{title}"
+    # The admin %-formats an action's description: “%%” prints one per cent sign.
+    apply.short_description = f"套用预设：{title}".replace("%", "%%")
     return apply
 
 

@@ -233,8 +233,9 @@ class BudgetFloor(models.Model):
         max_digits=5,
         decimal_places=2,
         validators=[
-            MinValueValidator(0, message="执行进度下限应在0—100%之间。"),
-            MaxValueValidator(100, message="执行进度下限应在0—100%之间。"),
+            # Validator messages are %-formatted: “%%” prints one per cent sign.
+            MinValueValidator(0, message="执行进度下限应在0—100%%之间。"),
+            MaxValueValidator(100, message="执行进度下限应在0—100%%之间。"),
         ],
     )
 

@@ -133,7 +133,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1, message='监控阶段应为1—12月。'), django.core.validators.MaxValueValidator(12, message='监控阶段应为1—12月。')], verbose_name='截至月份')),
-                ('floor', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(0, message='执行进度下限应在0—100%之间。'), django.core.validators.MaxValueValidator(100, message='执行进度下限应在0—100%之间。')], verbose_name='执行进度下限（%）')),
+                ('floor', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(0, message='执行进度下限应在0—100%%之间。'), django.core.validators.MaxValueValidator(100, message='执行进度下限应在0—100%%之间。')], verbose_name='执行进度下限（%）')),
                 ('thresholds', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='floors', to='monitoring.thresholdset', verbose_name='预警规则')),
             ],
             options={

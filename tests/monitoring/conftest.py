@@ -19,7 +19,9 @@ APPROVED_PROJECTS = 3
 @pytest.fixture
 def approved(seeded):
     """The first three of 天河's 2024 projects with approved targets (approval itself is tested elsewhere)."""
-    projects = Project.objects.filter(department__name=TIANHE, year=2024).order_by("position")[:APPROVED_PROJECTS]
+    projects = Project.objects.filter(department__name=TIANHE, year=2024).order_by("position")[
+        :APPROVED_PROJECTS
+    ]
     Project.objects.filter(pk__in=[p.pk for p in projects]).update(status=FormStatus.APPROVED)
     return list(Project.objects.filter(pk__in=[p.pk for p in projects]).order_by("position"))
 

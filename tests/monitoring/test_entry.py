@@ -92,10 +92,14 @@ def test_the_entry_page_shows_the_targets_read_only_and_the_window(client, prepa
     assert "即将到期" not in page and "填报中" in page
 
 
-def test_a_preparer_saves_a_report_and_the_page_shows_the_lights_with_reasons(client, preparer, monitoring_form):
+def test_a_preparer_saves_a_report_and_the_page_shows_the_lights_with_reasons(
+    client, preparer, monitoring_form
+):
     client.force_login(preparer)
     page = client.get(edit_url(monitoring_form))
-    response = save(client, monitoring_form, fill(page_data(page.content.decode()), monitoring_form, share="0.01"))
+    response = save(
+        client, monitoring_form, fill(page_data(page.content.decode()), monitoring_form, share="0.01")
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     monitoring_form.refresh_from_db()
     assert monitoring_form.executed_fiscal == round_money(monitoring_form.initial_fiscal / 100)
@@ -203,7 +207,9 @@ def test_the_warning_days_show_due_soon_in_the_inbox(client, preparer, monitorin
     assert "即将到期（剩2天" in inbox
 
 
-def test_the_bureau_reopens_a_closed_round_and_a_late_report_is_marked(client, preparer, finance, monitoring_form):
+def test_the_bureau_reopens_a_closed_round_and_a_late_report_is_marked(
+    client, preparer, finance, monitoring_form
+):
     round_ = monitoring_form.round
     _move_window(round_, -20, -1)
     round_.refresh_from_db()
@@ -224,7 +230,9 @@ def test_the_bureau_reopens_a_closed_round_and_a_late_report_is_marked(client, p
 # --- submission and review -------------------------------------------------------------------------------
 
 
-def test_a_red_light_blocks_submission_until_reasons_and_measures_are_given(client, preparer, monitoring_form):
+def test_a_red_light_blocks_submission_until_reasons_and_measures_are_given(
+    client, preparer, monitoring_form
+):
     client.force_login(preparer)
     page = client.get(edit_url(monitoring_form))
     values = fill(page_data(page.content.decode()), monitoring_form, share="0.9")
@@ -250,10 +258,17 @@ def test_a_red_light_blocks_submission_until_reasons_and_measures_are_given(clie
     assert MonitoringForm.objects.get(pk=monitoring_form.pk).status == FormStatus.SUBMITTED
 
 
-def test_the_reviewer_sees_the_lights_and_approves_which_freezes_the_files(client, preparer, reviewer, monitoring_form):
+def test_the_reviewer_sees_the_lights_and_approves_which_freezes_the_files(
+    client, preparer, reviewer, monitoring_form
+):
     client.force_login(preparer)
     page = client.get(edit_url(monitoring_form))
-    assert save(client, monitoring_form, fill(page_data(page.content.decode()), monitoring_form, share="0.9")).status_code == 302
+    assert (
+        save(
+            client, monitoring_form, fill(page_data(page.content.decode()), monitoring_form, share="0.9")
+        ).status_code
+        == 302
+    )
     client.post(reverse("form-submit", args=["monitoring", monitoring_form.pk]))
     client.force_login(reviewer)
     inbox = client.get(reverse("workspace")).content.decode()
