@@ -52,6 +52,9 @@ class MonitoringHeaderForm(forms.Form):
         self.fields["goal_progress"] = RichTextField(f"{stage_label(stage)}执行情况", rows=3)
         for name, label in ANALYSIS_FIELDS:
             self.fields[name] = RichTextField(label, rows=3)
+        for name, field in self.fields.items():
+            if name not in ENTERED_AMOUNTS:
+                field.widget.attrs["class"] = "form-control form-control-sm"
         self.stage = stage
 
     def fund_grid(self):

@@ -41,6 +41,11 @@ class RoundRow:
     def report_label(self) -> str:
         return REPORT_LABELS[self.report]
 
+    @property
+    def reported(self) -> bool:
+        """Only a reported form's lights are the unit's report; a draft's are provisional, not counted."""
+        return self.report in {ON_TIME, LATE}
+
 
 def report_state(round_: MonitoringRound, form: MonitoringForm) -> str:
     if form.status in REPORTED:
@@ -94,10 +99,10 @@ def filtered(
         row
         for row in rows
         if (not department or row.form.department_id == department)
-        and (not budget or row.lights.budget.color == budget)
-        and (not target or row.lights.target.color == target)
+        and (not budget or (row.reported and row.lights.budget.color == budget))
+        and (not target or (row.reported and row.lights.target.color == target))
         and (not report or row.report == report)
-        and (not gap or row.lights.gap_flagged)
+        and (not gap or (row.reported and row.lights.gap_flagged))
     ]
 
 
@@ -105,17 +110,22 @@ def summary(rows: list[RoundRow]) -> dict:
     counts = {"forms": len(rows), **dict.fromkeys(REPORT_LABELS, 0)}
     for row in rows:
         counts[row.report] += 1
+    reported = [row for row in rows if row.reported]
     for which in ("budget", "target"):
         for color in (RED, YELLOW, GREEN, NONE):
-            counts[f"{which}_{color}"] = sum(1 for row in rows if getattr(row.lights, which).color == color)
-    counts["gap"] = sum(1 for row in rows if row.lights.gap_flagged)
+            counts[f"{which}_{color}"] = sum(
+                1 for row in reported if getattr(row.lights, which).color == color
+            )
+    counts["gap"] = sum(1 for row in reported if row.lights.gap_flagged)
     return counts
 
 
 def by_department(rows: list[RoundRow]) -> list[tuple[str, dict[str, dict[str, int]]]]:
-    """Per department: the count of each colour of the budget lights and of the target lights."""
+    """Per department: the count of each colour of the reported forms' budget and target lights."""
     departments: dict[str, dict[str, dict[str, int]]] = {}
     for row in rows:
+        if not row.reported:
+            continue
         counts = departments.setdefault(
             row.form.department.name,
             {
@@ -241,10 +251,10 @@ def round_xlsx(round_: MonitoringRound, rows: list[RoundRow]) -> bytes:
                 form.column_total("adjusted"),
                 form.column_total("executed"),
                 lights.execution_rate,
-                lights.budget.label,
+                lights.budget.label if row.reported else "—",
                 "；".join(lights.budget.reasons),
                 lights.achievement,
-                lights.target.label,
+                lights.target.label if row.reported else "—",
                 "；".join(lights.target.reasons),
                 lights.largest_deviation,
                 lights.gap_text,
@@ -256,7 +266,8 @@ def round_xlsx(round_: MonitoringRound, rows: list[RoundRow]) -> bytes:
         for column in (8, 11, 14):
             sheet.cell(number, column).number_format = "0.00"
         for column, color in ((9, lights.budget.color), (12, lights.target.color)):
-            sheet.cell(number, column).fill = PatternFill("solid", fgColor=COLOR_FILLS[color])
+            if row.reported:
+                sheet.cell(number, column).fill = PatternFill("solid", fgColor=COLOR_FILLS[color])
     for index, (_title, width) in enumerate(HEADERS, start=1):
         sheet.column_dimensions[sheet.cell(2, index).column_letter].width = width
     sheet.freeze_panes = "C3"

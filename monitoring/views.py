@@ -85,7 +85,7 @@ class RoundOpenForm(forms.Form):
     )
     opens_on = forms.DateField(
         label="开始填报日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "请填写“开始填报日期”。",
             "invalid": "“开始填报日期”格式应为 2025-08-01。",
@@ -93,7 +93,7 @@ class RoundOpenForm(forms.Form):
     )
     deadline = forms.DateField(
         label="截止日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写“截止日期”。", "invalid": "“截止日期”格式应为 2025-08-15。"},
     )
     warning_days = forms.IntegerField(
@@ -119,6 +119,11 @@ class RoundOpenForm(forms.Form):
     def __init__(self, *args, user, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = districts_for_user(user)
+        for name, field in self.fields.items():
+            if name in {"district", "stage"}:
+                field.widget.attrs["class"] = "form-select"
+            elif name not in {"type", "projects"}:
+                field.widget.attrs["class"] = "form-control"
         self.fields["projects"].choices = [(p.pk, f"{p.department.name} · {p.name}") for p in candidates]
 
     def clean(self):
