@@ -15,6 +15,7 @@ reason, in words.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from core.money import HUNDRED, ZERO, format_percent, percent, round_money
 from indicators.target_values import Direction, read_target
@@ -120,7 +121,9 @@ def _amount(value) -> Decimal:
         return ZERO
 
 
+@lru_cache(maxsize=8192)
 def _number(text: str, name: str):
+    """The read number of a value (cached: the same few texts recur across a round's forms)."""
     value = read_target(text or "", name)
     return value if value.quantitative and value.number is not None else None
 
@@ -151,8 +154,8 @@ def budget_light(rate: Decimal | None, stage: int, thresholds: Thresholds) -> Li
 
 def deviation_of(item: dict) -> Decimal | None:
     """How far 全年预计完成值 is from 年度指标值, in percent of the target (+ above, − below)."""
-    target = _number(item.get("annual_value", ""), item.get("name", ""))
-    forecast = _number(item.get("forecast_value", ""), item.get("name", ""))
+    target = _number(item.get("annual_value") or "", item.get("name") or "")
+    forecast = _number(item.get("forecast_value") or "", item.get("name") or "")
     if target is None or forecast is None or target.compound or not target.number:
         return None
     return round_money((forecast.number - target.number) * HUNDRED / target.number)
@@ -183,8 +186,8 @@ def achievement(indicators: list[dict]) -> Decimal | None:
     """Mean progress of the positive quantitative indicators: 1—N月完成值 ÷ 年度指标值, capped at 100%."""
     shares = []
     for item in indicators:
-        target = _number(item.get("annual_value", ""), item.get("name", ""))
-        progress = _number(item.get("progress_value", ""), item.get("name", ""))
+        target = _number(item.get("annual_value") or "", item.get("name") or "")
+        progress = _number(item.get("progress_value") or "", item.get("name") or "")
         if target is None or progress is None or target.compound or not target.number:
             continue
         if target.direction != Direction.POSITIVE:

@@ -42,6 +42,14 @@ class RoundRow:
         return REPORT_LABELS[self.report]
 
     @property
+    def budget_reasons(self) -> str:
+        return "；".join(self.lights.budget.reasons)
+
+    @property
+    def target_reasons(self) -> str:
+        return "；".join(self.lights.target.reasons)
+
+    @property
     def reported(self) -> bool:
         """Only a reported form's lights are the unit's report; a draft's are provisional, not counted."""
         return self.report in {ON_TIME, LATE}

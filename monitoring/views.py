@@ -6,11 +6,13 @@ reviewer reads the rounds of the departments assigned to them, the finance burea
 """
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,6 +39,7 @@ from monitoring.rounds import (
 )
 from monitoring.services import projects_in_scope, round_close, round_open, round_reopen
 
+ROUND_PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -238,6 +241,8 @@ def round_detail(request, pk: int):
         {(row.form.department_id, row.form.department.name) for row in rows}, key=lambda item: item[1]
     )
     today = timezone.localdate()
+    page = Paginator(shown, ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({key: value for key, value in request.GET.items() if key not in {"page", "format"}})
     return render(
         request,
         "monitoring/round.html",
@@ -245,7 +250,9 @@ def round_detail(request, pk: int):
             "round": round_,
             "state": round_.state_text(today),
             "state_css": STATE_CSS[round_.state(today)],
-            "rows": shown,
+            "rows": page.object_list,
+            "page": page,
+            "query": query,
             "counts": summary(rows),
             "shown_counts": summary(shown),
             "chart": lights_chart_svg(by_department(shown)),
