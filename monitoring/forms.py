@@ -21,6 +21,7 @@ from core.forms import (
     text_field,
 )
 from core.money import ZERO, format_amount
+from core.richtext import rich_text_plain
 from monitoring.lights import lights_for
 from monitoring.models import (
     ANALYSIS_FIELDS,
@@ -152,6 +153,8 @@ class MonitoringEditor(Editor):
             "record_funds": {name: format_amount(value) for name, value in initial.items()},
             "initial_total": format_amount(sum(initial.values(), ZERO)),
             "analysis_fields": [name for name, _label in ANALYSIS_FIELDS],
+            # The approved goal as plain lines: stored markup is never rendered.
+            "approved_goal": rich_text_plain(self.record["goal"]),
         }
 
     def to_data(self) -> dict:

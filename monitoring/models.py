@@ -415,8 +415,9 @@ class MonitoringIndicator(IndicatorRow):
 
     def clean(self) -> None:
         super().clean()
-        unknown = [reason for reason in self.reasons or [] if reason not in Reason.values]
-        if not isinstance(self.reasons, list) or unknown:
+        reasons = self.reasons if isinstance(self.reasons, list) else [self.reasons]
+        unknown = [reason for reason in reasons if reason not in Reason.values]
+        if unknown:
             raise ValidationError(
                 {
                     "reasons": f"“{'、'.join(map(str, unknown))}”不是可选的偏差原因（可选：{'、'.join(Reason.values)}）。"

@@ -17,7 +17,8 @@ def indicator_data(row) -> dict:
         "annual_value": row.annual_value,
         "progress_value": row.progress_value,
         "forecast_value": row.forecast_value,
-        "reasons": list(row.reasons or []),
+        # Stored JSON is whatever the admin typed: only a list of texts is a list of reasons.
+        "reasons": [str(reason) for reason in row.reasons] if isinstance(row.reasons, list) else [],
         "reason_text": row.reason_text,
         "likelihood": row.likelihood,
         "remark": row.remark,
