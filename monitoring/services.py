@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import audit_record
 from core.models import AuditEntry, Department, District, FormStatus, Notification, User
 from core.services import form_upsert, parse_amount, sanitize_fields
 from declarations.models import Project, ProjectIndicator
@@ -112,6 +113,12 @@ def round_open(
     if not chosen:
         raise ValidationError(f"{district}{year}年没有已审核的项目目标，无法开启监控任务。")
     round_.save()
+    audit_record(
+        obj=round_,
+        action=AuditEntry.Action.CREATE,
+        user=user,
+        message=f"开启{round_.label}：{len(chosen)}个项目，{opens_on:%Y-%m-%d}至{deadline:%Y-%m-%d}",
+    )
     forms = [_prefilled(round_, project, user) for project in chosen]
     MonitoringForm.objects.bulk_create(forms, batch_size=500)
     MonitoringIndicator.objects.bulk_create(
@@ -192,6 +199,7 @@ def round_close(*, round: MonitoringRound, user=None) -> MonitoringRound:
         )
     locked.closed_at = timezone.now()
     locked.save(update_fields=["closed_at"])
+    audit_record(obj=locked, action=AuditEntry.Action.TRANSITION, user=user, message=f"结束{locked.label}")
     return locked
 
 
@@ -204,9 +212,17 @@ def round_reopen(*, round: MonitoringRound, until: date, user=None) -> Monitorin
         raise ValidationError("“补报截止日期”不能早于今天。")
     if until <= locked.deadline:
         raise ValidationError(f"“补报截止日期”应晚于原截止日期{locked.deadline:%Y-%m-%d}。")
+    before = locked.reopened_until
     locked.reopened_until = until
     locked.closed_at = None
     locked.save(update_fields=["reopened_until", "closed_at"])
+    audit_record(
+        obj=locked,
+        action=AuditEntry.Action.TRANSITION,
+        user=user,
+        changes={"reopened_until": [str(before) if before else None, str(until)]},
+        message=f"重新开放{locked.label}，补报至{until:%Y-%m-%d}",
+    )
     return locked
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core.models import Department, FormStatus, Notification
+from core.models import AuditEntry, Department, FormStatus, Notification
 from core.workflow import form_submit
 from declarations.models import Project
 from evaluations.services import project_evaluation_replace
@@ -189,6 +189,7 @@ def test_closing_marks_the_missing_reports_and_stops_entry(client, finance, prep
     response = client.post(reverse("monitoring-round-close", args=[round_.pk]), follow=True)
     page = response.content.decode()
     assert "已结束" in page and '未报送（已逾期） <strong id="count-missing">1</strong>' in page
+    assert AuditEntry.objects.filter(object_id=round_.pk, message__startswith="结束", user=finance).exists()
     client.force_login(preparer)
     assert client.get(reverse("form-edit", args=["monitoring", forms[2].pk])).status_code == 302
     response = client.post(reverse("form-submit", args=["monitoring", forms[2].pk]), follow=True)
