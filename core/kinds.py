@@ -13,7 +13,22 @@ preview, review, compare, download, the checks and freezing all draw from that s
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from core.models import Department, FormBase, FormKind
+from core.models import KIND_LABELS, Department, FormBase, FormKind
+
+
+@dataclass(frozen=True)
+class KindName:
+    """A kind's slug (``value``) and label, for an app whose kind is not a member of ``FormKind``.
+
+    It reads like a ``FormKind`` member (``.value``, ``.label``, ``str()`` is the slug), so the shared
+    pages and the exports treat every kind alike.
+    """
+
+    value: str
+    label: str
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
@@ -46,7 +61,7 @@ class TableSpec:
 class KindSpec:
     """One form kind, with one callable per job."""
 
-    kind: FormKind
+    kind: FormKind | KindName
     model: type[FormBase]
     # load(*, department, year, data, user=None, message="", expected_version=None, instance=None) -> Loaded:
     # write one form's record (create, or replace the form named by ``instance`` or by the data).
@@ -61,6 +76,8 @@ class KindSpec:
     findings: Callable[[FormBase, dict], list]
     # The entry page (a core.forms.Editor subclass).
     editor: type
+    # Where the kind comes in every list of kinds (workspace, overview, ZIP): lower first.
+    order: int = 100
     aliases: tuple[str, ...] = ()
     # Kinds with several forms per department and year name each one by this model field
     # ("" for one form per department and year); ``name_label`` is how the pages ask for it.
@@ -83,6 +100,13 @@ class KindSpec:
     review_form: type | None = None
     # Whether two years of the form are compared side by side.
     comparable: bool = True
+    # Whether a preparer creates (and copies forward) forms of this kind in the workspace; False for
+    # forms that are created for the department by someone else (e.g. by a round the bureau opens).
+    preparer_creates: bool = True
+    # note(form) -> (text, css class) or None: a line the inbox and the workspace show beside a form
+    # (e.g. a deadline: “即将到期（剩2天）”); ``related`` are the relations it reads (select_related).
+    note: Callable[[FormBase], tuple[str, str] | None] | None = None
+    related: tuple[str, ...] = ()
     # Keys of the record that are the form's identity rather than its content.
     identity_keys: tuple[str, ...] = field(default=("kind", "department", "district", "year"))
 
@@ -112,6 +136,13 @@ class KindSpec:
     def forms_of(self, department: Department, year: int):
         return self.model.objects.filter(department=department, year=year)
 
+    def note_for(self, form: FormBase) -> tuple[str, str] | None:
+        return self.note(form) if self.note is not None else None
+
+    def listed(self, queryset):
+        """``queryset`` with what listing its forms reads (the department, ``related``)."""
+        return queryset.select_related("department", *self.related)
+
     def records(self, data: dict) -> list[dict]:
         """The records of a file's data (one form's record, or several)."""
         return self.split(data) if self.split is not None else [data]
@@ -130,20 +161,20 @@ def register(spec: KindSpec) -> None:
     for name in (spec.kind.value, *spec.aliases):
         REGISTRY[name] = spec
     _BY_MODEL[spec.model] = spec
+    KIND_LABELS[spec.kind.value] = spec.kind.label
 
 
 def get_kind(name: str) -> KindSpec:
     try:
         return REGISTRY[name]
     except KeyError:
-        known = "、".join(kind.value for kind in FormKind)
+        known = "、".join(spec.slug for spec in kinds())
         raise LookupError(f"未知的表格类型“{name}”，可选：{known}") from None
 
 
 def kinds() -> list[KindSpec]:
-    """Every registered kind once, in the order of ``FormKind`` (domain.md §2)."""
-    order = {kind.value: position for position, kind in enumerate(FormKind)}
-    return sorted(dict.fromkeys(_BY_MODEL.values()), key=lambda spec: order[spec.kind.value])
+    """Every registered kind once, by ``order`` (the cycle: targets, monitoring, self-evaluation)."""
+    return sorted(dict.fromkeys(_BY_MODEL.values()), key=lambda spec: (spec.order, spec.slug))
 
 
 def spec_for(form: FormBase) -> KindSpec:

@@ -130,13 +130,32 @@ class FormStatus(models.TextChoices):
 
 
 class FormKind(models.TextChoices):
-    """The form kinds of domain.md §2; the slugs are those of the export command."""
+    """The form kinds of domain.md §2 (targets and self-evaluation); the slugs are those of the export command.
+
+    This enum names the kinds of the declarations and evaluations apps. It is not the list of kinds:
+    that is the registry (``core.kinds``), which a later app extends with its own ``KindName`` (the
+    monitoring app does) without touching this enum. The fields that store a kind take their choices
+    from the registry (:func:`kind_choices`).
+    """
 
     DECLARATION = "declaration", "部门整体预算绩效目标申报表"
     TARGET_TABLE = "target-table", "部门整体绩效目标表"
     PROJECTS = "projects", "项目支出绩效目标表"
     SELF_EVALUATION = "self-evaluation", "部门整体支出绩效自评表"
     PROJECT_SELF_EVALUATION = "project-self-evaluation", "项目支出绩效自评表"
+
+
+# Slug → label of every registered kind, filled by ``core.kinds.register`` (in the apps' ``ready()``).
+KIND_LABELS: dict[str, str] = {}
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """The choices of a field that stores a kind: the registered kinds, read when the field is used.
+
+    A callable, so that a kind registered by any app is a valid value (and shown by its label) without
+    a migration or an edit here; the migrations store the reference to this function, not the list.
+    """
+    return list(KIND_LABELS.items())
 
 
 YEAR_VALIDATORS = [
@@ -305,7 +324,7 @@ class FrozenExport(models.Model):
         PDF = "pdf", "PDF"
         XLSX = "xlsx", "XLSX"
 
-    kind = models.CharField("表格类型", max_length=32, choices=FormKind)
+    kind = models.CharField("表格类型", max_length=32, choices=kind_choices)
     department = models.ForeignKey(
         Department, models.PROTECT, related_name="frozen_exports", verbose_name="部门"
     )

@@ -252,6 +252,7 @@ class MoneyField(models.DecimalField):
 
     def formfield(self, **kwargs):
         # The admin reads amounts as the entry pages do (full-width digits, “—”, thousands separators).
+        # Imported here: core.forms imports the models, which import this module.
         from core.forms import AmountField
 
         for key in ("form_class", "choices_form_class", "max_digits", "decimal_places"):

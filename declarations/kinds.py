@@ -84,6 +84,7 @@ def register_kinds() -> None:
     register(
         KindSpec(
             kind=FormKind.DECLARATION,
+            order=10,
             model=Declaration,
             load=_single(services.declaration_replace),
             record=records.declaration_data,
@@ -99,6 +100,7 @@ def register_kinds() -> None:
     register(
         KindSpec(
             kind=FormKind.TARGET_TABLE,
+            order=20,
             model=TargetTable,
             aliases=("target_table",),
             load=_single(services.target_table_replace),
@@ -113,6 +115,7 @@ def register_kinds() -> None:
     register(
         KindSpec(
             kind=FormKind.PROJECTS,
+            order=30,
             model=Project,
             name_field="name",
             name_label="项目名称",

@@ -31,6 +31,7 @@ from evaluations.models import (
 )
 from evaluations.scoring import score_indicator, spread_weights
 from evaluations.services import NARRATIVE_FIELDS, project_evaluation_rescore
+from evaluations.suggestions import suggestions_for
 from indicators.forms import IndicatorRowForm, IndicatorTree
 from indicators.models import form_scheme
 
@@ -223,9 +224,14 @@ class ProjectEvaluationEditor(Editor):
         scheme = form_scheme(self.object, FormKind.PROJECT_SELF_EVALUATION)
         tree = IndicatorTree(scheme, data, initial.get("indicators", []), form_class=ProjectEvaluationRowForm)
         policy = policy_for(self.object.department.district, self.object.year)
+        # What other forms propose (the monitoring forecasts): shown beside the fields, never copied.
+        suggestions = suggestions_for(self.object)
+        self.fund_suggestions = [s for s in suggestions if not s.indicator]
         for branch in tree.branches:
             for form in branch.formset.forms:
                 form.note = _proposal(form, policy).explanation
+                name = (form["name"].value() or "").strip()
+                form.suggestions = [s for s in suggestions if s.indicator and s.indicator == name]
         return tree
 
     def summary(self) -> dict:

@@ -132,6 +132,7 @@ def register_kinds() -> None:
     register(
         KindSpec(
             kind=FormKind.SELF_EVALUATION,
+            order=50,
             model=DepartmentEvaluation,
             aliases=("department_evaluation",),
             load=department_evaluation_load,
@@ -147,6 +148,7 @@ def register_kinds() -> None:
     register(
         KindSpec(
             kind=FormKind.PROJECT_SELF_EVALUATION,
+            order=60,
             model=ProjectEvaluation,
             name_field="project_name",
             name_label="项目名称",

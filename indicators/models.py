@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 
-from core.models import YEAR_VALIDATORS, FormKind
+from core.models import KIND_LABELS, YEAR_VALIDATORS, kind_choices
 
 
 class SchemeQuerySet(models.QuerySet):
@@ -17,7 +17,7 @@ class SchemeQuerySet(models.QuerySet):
             .first()
         )
         if usage is None:
-            raise Scheme.DoesNotExist(f"没有适用于{FormKind(kind).label}（{year}年）的指标体系。")
+            raise Scheme.DoesNotExist(f"没有适用于{KIND_LABELS.get(kind, kind)}（{year}年）的指标体系。")
         return usage.scheme
 
 
@@ -109,7 +109,7 @@ class SchemeUsage(models.Model):
     """Which scheme a form kind uses from ``first_year`` (to ``last_year`` when the rules changed)."""
 
     scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="usages", verbose_name="指标体系")
-    form_kind = models.CharField("表格类型", max_length=32, choices=FormKind)
+    form_kind = models.CharField("表格类型", max_length=32, choices=kind_choices)
     first_year = models.PositiveSmallIntegerField("起始年度", validators=YEAR_VALIDATORS)
     last_year = models.PositiveSmallIntegerField(
         "截止年度", null=True, blank=True, validators=YEAR_VALIDATORS

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "indicators",
     "declarations",
     "evaluations",
+    "monitoring",
     "web",
 ]
 

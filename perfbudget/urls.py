@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("web.urls")),
     path("", include("declarations.urls")),
     path("", include("evaluations.urls")),
+    path("", include("monitoring.urls")),
     path("", include("indicators.urls")),
 ]

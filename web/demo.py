@@ -7,11 +7,14 @@ idempotent: departments that already exist are left alone, so running it twice a
 
 import json
 import random
+import re
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +32,9 @@ from evaluations.scoring import score_indicator, spread_weights
 from indicators.models import Scheme
 from indicators.serialized import parse_indicator_cell
 from indicators.services import CategoryIndex
+from monitoring.lights import lights_for
+from monitoring.models import MonitoringForm, MonitoringIndicator, MonitoringRound, RoundType
+from monitoring.services import round_open
 
 SEED_DIR = settings.BASE_DIR / "fixtures" / "seeds"
 DEPARTMENTS_PER_DISTRICT = 60
@@ -290,6 +296,7 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
                 )
             )
     ProjectEvaluationIndicator.objects.bulk_create(evaluation_rows, batch_size=1000)
+    monitoring = demo_rounds(sorted({d.district_id for d in created}), rng, years)
     return {
         "departments": len(created),
         "declarations": len(declarations),
@@ -297,6 +304,7 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
         "self_evaluations": len(evaluations),
         "project_self_evaluations": len(project_evaluations),
         "indicator_rows": len(indicators) + len(project_rows) + len(evaluation_rows),
+        "monitoring_forms": monitoring,
     }
 
 
@@ -306,16 +314,137 @@ def _department_name(number: int) -> str:
     return f"演示区{district:02d}{bureau}{number:04d}"
 
 
-def _shortfall(value: str) -> str:
-    """A value a little under a numeric target ("100%" → "95%"), else the value itself."""
-    import re
-
+def _shortfall(value: str, share: Decimal = Decimal("0.95")) -> str:
+    """A value under a numeric target ("100%" → "95%" at 0.95), else the value itself."""
     match = re.search(r"\d+(\.\d+)?", value)
     if not match:
         return value
-    number = Decimal(match.group()) * Decimal("0.95")
+    number = Decimal(match.group()) * share
     return (
         value[: match.start()].lstrip("≥>≤<=")
         + f"{number.quantize(Decimal('0.1')).normalize():f}"
         + value[match.end() :]
     )
+
+
+# --- monitoring: a closed round of the past year and an open one of the last year, per district ---------
+
+SHARES = (Decimal("0.12"), Decimal("0.3"), Decimal("0.36"), Decimal("0.45"), Decimal("0.6"), Decimal("0.85"))
+LIKELIHOODS = ["certain"] * 7 + ["possible"] * 2 + ["impossible"]
+
+
+def demo_rounds(district_ids: list[int], rng: random.Random, years) -> int:
+    """Every demo district without rounds gets a closed 1—6月 round of the year before the last (late and
+    missing reports) and an open 1—7月 round of the last year (due in ten days), with mixed lights."""
+    today = timezone.localdate()
+    created = 0
+    for district in District.objects.filter(pk__in=district_ids).exclude(monitoring_rounds__isnull=False):
+        plans = [
+            (years[-2], 6, date(years[-2], 7, 1), date(years[-2], 7, 15), True),
+            (years[-1], 7, today - timedelta(days=5), today + timedelta(days=10), False),
+        ]
+        for year, stage, opens_on, deadline, closed in plans:
+            try:
+                round_ = round_open(
+                    district=district,
+                    year=year,
+                    stage=stage,
+                    type=RoundType.SELF,
+                    opens_on=opens_on,
+                    deadline=deadline,
+                    warning_days=3,
+                )
+            except ValidationError:  # no approved project targets that year
+                continue
+            created += _demo_reports(round_, rng, closed=closed)
+            if closed:
+                MonitoringRound.objects.filter(pk=round_.pk).update(
+                    closed_at=_moment(deadline + timedelta(days=16))
+                )
+    return created
+
+
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 10, 0))
+
+
+def _demo_reports(round_: MonitoringRound, rng: random.Random, *, closed: bool) -> int:
+    """Fill the round's forms in bulk: execution, progress, forecasts and likelihoods mixed; reasons and
+    measures where a light asks for them; reported on time, late or not at all."""
+    forms = list(round_.forms.select_related("department__district"))
+    rows: dict[int, list[MonitoringIndicator]] = {}
+    for row in MonitoringIndicator.objects.filter(form__round=round_).select_related("category__parent"):
+        rows.setdefault(row.form_id, []).append(row)
+    changed_rows = []
+    for form in forms:
+        share = rng.choice(SHARES)
+        for source in ("fiscal", "other"):
+            adjusted = getattr(form, f"adjusted_{source}")
+            setattr(form, f"executed_{source}", round_money(adjusted * share))
+            setattr(
+                form, f"forecast_{source}", round_money(adjusted * Decimal(rng.choice(("0.9", "0.97", "1"))))
+            )
+        form.goal_progress = f"<p>截至{round_.stage}月末，项目按计划推进。</p>"
+        for row in rows.get(form.pk, []):
+            row.likelihood = rng.choice(LIKELIHOODS)
+            row.progress_value = _shortfall(row.annual_value, Decimal(round_.stage) / 12)
+            forecast = {"certain": "1", "possible": "0.8", "impossible": "0.5"}[row.likelihood]
+            row.forecast_value = (
+                row.annual_value if forecast == "1" else _shortfall(row.annual_value, Decimal(forecast))
+            )
+            changed_rows.append(row)
+    for form in forms:
+        record = {
+            "stage": round_.stage,
+            "funds": {
+                f"{c}_{s}": str(getattr(form, f"{c}_{s}"))
+                for c in ("adjusted", "executed")
+                for s in ("fiscal", "other")
+            },
+            "indicators": [
+                {
+                    "name": r.name,
+                    "annual_value": r.annual_value,
+                    "progress_value": r.progress_value,
+                    "forecast_value": r.forecast_value,
+                    "likelihood": r.likelihood,
+                }
+                for r in rows.get(form.pk, [])
+            ],
+        }
+        lights = lights_for(record)
+        for row, light in zip(rows.get(form.pk, []), lights.indicators, strict=True):
+            if light.warns:
+                row.reasons = [rng.choice(["经费保障", "人员保障", "制度保障", "硬件条件保障"])]
+                row.reason_text = "受资金拨付进度影响，部分工作延后。"
+        if lights.budget.warns:
+            form.deviation = "<p>资金支付进度滞后于序时进度。</p>"
+        if lights.budget.warns or lights.target.warns:
+            form.measures = "<p>加快合同签订和资金支付，按月跟踪进度。</p>"
+        chance = rng.random()
+        if chance < (0.8 if closed else 0.4):
+            form.status = FormStatus.APPROVED if closed and chance < 0.6 else FormStatus.SUBMITTED
+            late = closed and rng.random() < 0.2
+            form.submitted_at = _moment(round_.deadline + timedelta(days=3 if late else -2))
+            form.review_tier = 1 if form.status == FormStatus.SUBMITTED else 0
+            form.reviewed_at = form.submitted_at if form.status == FormStatus.APPROVED else None
+    MonitoringForm.objects.bulk_update(
+        forms,
+        [
+            *(f"{c}_{s}" for c in ("executed", "forecast") for s in ("fiscal", "other")),
+            "goal_progress",
+            "deviation",
+            "measures",
+            "status",
+            "submitted_at",
+            "review_tier",
+            "reviewed_at",
+        ],
+        batch_size=500,
+    )
+    MonitoringIndicator.objects.bulk_update(
+        changed_rows,
+        ["likelihood", "progress_value", "forecast_value", "reasons", "reason_text"],
+        batch_size=1000,
+    )
+    return len(forms)

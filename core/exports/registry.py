@@ -60,8 +60,9 @@ class Document:
     name: str = ""
 
     @property
-    def kind(self):
-        return self.spec.kind
+    def kind(self) -> str:
+        """The kind's slug, as the frozen files store it."""
+        return self.spec.slug
 
     @property
     def is_table(self) -> bool:

@@ -221,6 +221,16 @@
   document.addEventListener("input", (event) => {
     if (event.target.matches("input[name$='-name']")) suggest(event.target);
   });
+  // --- suggestions from other forms (a monitoring forecast): filled in only when the preparer clicks ---
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-fill]");
+    if (!button) return;
+    event.preventDefault();
+    const input = document.querySelector(`[name="${button.dataset.fill}"]`);
+    if (!input) return;
+    input.value = button.dataset.value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  });
   document.addEventListener("input", changed);
   document.addEventListener("DOMContentLoaded", recalculate);
   document.addEventListener("submit", () => {

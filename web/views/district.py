@@ -14,7 +14,7 @@ from core.exports.html import render_tables_html
 from core.exports.registry import Document
 from core.exports.xlsx import TextWorkbook
 from core.kinds import KindSpec, kinds
-from core.models import FormKind, FormStatus
+from core.models import FormStatus
 from core.pages import (
     attachment,
     department_for_user,
@@ -73,7 +73,7 @@ def overview(request):
         {
             "spec": spec,
             "kind": spec.kind,
-            "kinds": FormKind,
+            "kinds": kinds(),
             "year": year,
             "rows": _with_totals(spec, page.object_list),
             "page": page,

@@ -45,8 +45,9 @@ class WorkspaceRow:
         return self.spec.named
 
     @property
-    def items(self) -> list[tuple[FormBase, str]]:
-        return [(form, self.spec.name_of(form)) for form in self.forms]
+    def items(self) -> list[tuple[FormBase, str, tuple[str, str] | None]]:
+        """Each form with its name and its note (``KindSpec.note``, e.g. a deadline)."""
+        return [(form, self.spec.name_of(form), self.spec.note_for(form)) for form in self.forms]
 
 
 @require_GET
@@ -67,15 +68,16 @@ def workspace(request):
     specs = sorted(kinds(), key=lambda spec: spec.named)
     rows = []
     for spec in specs:
-        forms = list(spec.forms_of(department, year).select_related("updated_by"))
-        rows.append(WorkspaceRow(spec, forms, can_create=may_create and (spec.named or not forms)))
+        forms = list(spec.listed(spec.forms_of(department, year)).select_related("updated_by"))
+        creates = may_create and spec.preparer_creates and (spec.named or not forms)
+        rows.append(WorkspaceRow(spec, forms, can_create=creates))
     # Kinds whose forms are rows of one table (the 项目支出绩效目标表) link to the table's page.
     tables = {
         row.spec.slug: reverse(row.spec.table.url_name, args=[department.pk, year])
         for row in rows
         if row.spec.table is not None and row.spec.table.url_name
     }
-    names = sorted({name for row in rows for _form, name in row.items if name})
+    names = sorted({name for row in rows for _form, name, _note in row.items if name})
     notifications = list(user.notifications.filter(read_at__isnull=True)[:20])
     user.notifications.filter(pk__in=[n.pk for n in notifications]).update(read_at=timezone.now())
     return render(
@@ -100,7 +102,7 @@ def workspace(request):
 INBOX_LIMIT = 100
 
 
-def _inbox(user) -> list[tuple[KindSpec, FormBase]]:
+def _inbox(user) -> list[tuple[KindSpec, FormBase, tuple[str, str] | None]]:
     """What waits for ``user``: forms to review at their tier, or their department's drafts and returns.
 
     One query per form kind: ``visible_to`` already limits a reviewer to the departments assigned to
@@ -114,8 +116,11 @@ def _inbox(user) -> list[tuple[KindSpec, FormBase]]:
         return []
     items = []
     for spec in kinds():
-        forms = spec.model.objects.visible_to(user).select_related("department").filter(**wanted)
-        items += [(spec, form) for form in forms.order_by("-year", "department__name")[:INBOX_LIMIT]]
+        forms = spec.listed(spec.model.objects.visible_to(user)).filter(**wanted)
+        items += [
+            (spec, form, spec.note_for(form))
+            for form in forms.order_by("-year", "department__name")[:INBOX_LIMIT]
+        ]
     return items
 
 
@@ -140,6 +145,9 @@ def form_create(request):
     year = int_param(request.POST.get("year"), 0)
     name = (request.POST.get("name") or "").strip() if spec.named else ""
     workspace_url = f"{reverse('workspace')}?year={year}" if year else reverse("workspace")
+    if not spec.preparer_creates:
+        messages.error(request, f"{spec.label}不由填报人新建。")
+        return redirect(workspace_url)
     if not 2000 <= year <= 2100:
         messages.error(request, "请填写正确的年度（2000—2100）。")
         return redirect(workspace_url)
@@ -172,6 +180,9 @@ def form_copy_forward(request, kind: str, pk: int):
     department = require_preparer(request.user)
     if department.pk != form.department_id:
         raise Http404
+    if not spec.preparer_creates:
+        messages.error(request, f"{spec.label}不能复制为下一年。")
+        return redirect(edit_url(spec, form))
     year = form.year + 1
     name = spec.name_of(form)
     if spec.forms_of(department, year).filter(**spec.identity(name)).exists():

@@ -20,6 +20,7 @@ from core.exports.registry import export_form
 from core.models import Department, District, FormStatus, User
 from declarations.models import Declaration, Project
 from evaluations.models import DepartmentEvaluation, ProjectEvaluation
+from monitoring.models import MonitoringForm, MonitoringRound
 from web.demo import generate_demo
 
 PAGE_TARGET_MS = 150
@@ -74,8 +75,17 @@ class Command(BaseCommand):
         project = Project.objects.filter(department=department, year=2025).first()
         evaluation = DepartmentEvaluation.objects.get(department=department, year=2024)
         project_evaluation = ProjectEvaluation.objects.filter(department=department, year=2024).first()
+        open_round = MonitoringRound.objects.filter(
+            district=department.district, closed_at__isnull=True
+        ).first()
+        closed_round = MonitoringRound.objects.filter(
+            district=department.district, closed_at__isnull=False
+        ).first()
+        # A department with a monitoring form in the open round (one whose 2025 targets were approved).
+        monitoring = MonitoringForm.objects.filter(round=open_round).order_by("department__name").first()
+        unit = User.objects.filter(role=User.Role.PREPARER, department=monitoring.department).first()
         # The entry pages are measured on drafts (a submitted form redirects to its preview).
-        for form in (declaration, project, evaluation, project_evaluation):
+        for form in (declaration, project, evaluation, project_evaluation, monitoring):
             type(form).objects.filter(pk=form.pk).update(status=FormStatus.DRAFT)
         submitted = Declaration.objects.filter(department__district=department.district, year=2024)
         submitted.update(status=FormStatus.SUBMITTED, review_tier=1)
@@ -104,6 +114,17 @@ class Command(BaseCommand):
                 finance,
                 reverse("results") + f"?year=2024&district={department.district_id}",
             ),
+            ("监控表填报页", unit, reverse("form-edit", args=["monitoring", monitoring.pk])),
+            ("监控表预览", unit, reverse("form-preview", args=["monitoring", monitoring.pk])),
+            ("工作台（监控表填报人）", unit, reverse("workspace") + "?year=2025"),
+            ("监控任务列表（财政局）", finance, reverse("monitoring-rounds")),
+            ("监控任务（进行中，本区）", finance, reverse("monitoring-round", args=[open_round.pk])),
+            ("监控任务（已结束，本区）", finance, reverse("monitoring-round", args=[closed_round.pk])),
+            (
+                "监控任务筛选（红灯）",
+                finance,
+                reverse("monitoring-round", args=[closed_round.pk]) + "?target=red",
+            ),
         ]
         self.stdout.write(f"{'页面':<22}{'中位 ms':>10}{'最大 ms':>10}{'SQL':>6}   目标")
         for label, user, url in pages:
@@ -129,21 +150,23 @@ class Command(BaseCommand):
     def exports(self):
         department = User.objects.get(username="demo0001").department
         project_evaluation = ProjectEvaluation.objects.filter(department=department, year=2024).first()
+        monitoring = MonitoringForm.objects.filter(year=2025).order_by("department__name").first()
         forms = [
-            ("declaration", 2025, None),
-            ("projects", 2025, None),
-            ("self-evaluation", 2024, None),
-            ("project-self-evaluation", 2024, project_evaluation.project_name),
+            ("declaration", 2025, None, department),
+            ("projects", 2025, None, department),
+            ("self-evaluation", 2024, None, department),
+            ("project-self-evaluation", 2024, project_evaluation.project_name, department),
+            ("monitoring", 2025, monitoring.name, monitoring.department),
         ]
         assert Project.objects.filter(department=department, year=2025).exists()
         self.stdout.write(f"\n{'导出':<28}{'中位 s':>9}{'字节':>12}")
-        for kind, year, project in forms:
+        for kind, year, project, owner in forms:
             for fmt in ("pdf", "xlsx"):
-                export_form(kind, fmt, department, year, project)  # warm
+                export_form(kind, fmt, owner, year, project)  # warm
                 times = []
                 for _ in range(3):
                     started = time.perf_counter()
-                    _name, _type, content = export_form(kind, fmt, department, year, project)
+                    _name, _type, content = export_form(kind, fmt, owner, year, project)
                     times.append(time.perf_counter() - started)
                 target = f"   目标 < {PDF_TARGET_S} s" if (kind, fmt) == ("declaration", "pdf") else ""
                 self.stdout.write(

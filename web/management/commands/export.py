@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.exports.frozen import FrozenExportCorrupted, served_export
 from core.exports.registry import EXPORTERS
-from core.models import Department, FormKind
+from core.kinds import kinds
+from core.models import Department
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--department", required=True, help="部门名称，如 广州市天河区司法局")
         parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--form", required=True, choices=[kind.value for kind in FormKind])
+        parser.add_argument("--form", required=True, choices=[spec.slug for spec in kinds()])
         parser.add_argument("--format", required=True, choices=sorted(EXPORTERS))
         parser.add_argument(
             "--project",
