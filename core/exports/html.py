@@ -9,6 +9,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from core.exports.layout import Layout
+from core.exports.stamp import LIVE_NOTE, Stamp
 
 
 def _context(layout: Layout) -> dict:
@@ -28,9 +29,12 @@ def render_tables_html(layout: Layout) -> str:
     return render_to_string("exports/_tables.html", _context(layout))
 
 
-def render_html(layout: Layout) -> str:
-    """A complete print document."""
-    return render_to_string("exports/document.html", _context(layout))
+def render_html(layout: Layout, stamp: Stamp | None = None) -> str:
+    """A complete print document; its footer carries the verification ``stamp`` of a frozen file,
+    or the note that a live rendering is not the approved text."""
+    return render_to_string(
+        "exports/document.html", {**_context(layout), "stamp": stamp, "live_note": LIVE_NOTE}
+    )
 
 
 class ForbiddenFetch(ValueError):
@@ -45,6 +49,9 @@ def static_url_fetcher(url: str, *args, **kwargs):
     from weasyprint.urls import default_url_fetcher
 
     parts = urlsplit(url)
+    if parts.scheme == "data":
+        # Inline data (the verification QR code) is decoded locally: nothing is fetched.
+        return default_url_fetcher(url)
     path = unquote(parts.path)
     static_prefix = "/" + settings.STATIC_URL.lstrip("/")
     if parts.scheme == "file":
@@ -67,10 +74,10 @@ def _font_config():
     return FontConfiguration()
 
 
-def render_pdf(layout: Layout) -> bytes:
+def render_pdf(layout: Layout, stamp: Stamp | None = None) -> bytes:
     from weasyprint import HTML
 
     document = HTML(
-        string=render_html(layout), base_url=str(settings.BASE_DIR), url_fetcher=static_url_fetcher
+        string=render_html(layout, stamp), base_url=str(settings.BASE_DIR), url_fetcher=static_url_fetcher
     )
     return document.write_pdf(font_config=_font_config())
