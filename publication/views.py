@@ -35,6 +35,8 @@ from publication.services import (
 
 # A frozen file never changes: its URL names its SHA-256, so caches may keep it as long as they like.
 IMMUTABLE = "public, max-age=31536000, immutable"
+# What a multipart upload adds around the file itself, at most (boundaries, headers, the CSRF field).
+UPLOAD_SLACK = 64 * 1024
 # The listings change when a department publishes: cached briefly.
 LISTING = "public, max-age=60"
 
@@ -141,7 +143,17 @@ def verify(request, code: str):
     if frozen is None:
         return render(request, "publication/verify_unknown.html", {"code": code[:40]}, status=404)
     result, error = None, ""
-    if request.method == "POST":
+    if (
+        request.method == "POST"
+        and int_param(request.META.get("CONTENT_LENGTH"), 0) > frozen.size + UPLOAD_SLACK
+    ):
+        # Far larger than the original: not it, and not worth receiving.
+        result = {
+            "genuine": False,
+            "name": "上传的文件",
+            "size": int_param(request.META["CONTENT_LENGTH"], 0),
+        }
+    elif request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             error = "请选择要核验的文件（上传文件）。"

@@ -156,3 +156,10 @@ def test_a_superseded_file_still_verifies_and_says_it_was_replaced(client, super
     assert old.superseded_at is not None
     html = upload(client, old.verification_code, bytes(old.content)).content.decode()
     assert "一致：" in html and "已于" in html and "被重新审核通过的版本替代" in html
+
+
+def test_an_upload_far_larger_than_the_original_is_refused_unread(client, superuser):
+    frozen = frozen_pdf(approved("核验大文件项目", superuser))
+    response = upload(client, frozen.verification_code, bytes(frozen.content) + b"x" * (256 * 1024))
+    assert response.status_code == 200
+    assert "不一致：" in response.content.decode()
