@@ -352,6 +352,9 @@ class FrozenExport(models.Model):
     superseded_at = models.DateTimeField(
         "被替代时间", null=True, blank=True, help_text="重新审核通过后，旧文件保留备查，不再提供下载。"
     )
+    # Printed in the PDF's footer with a QR code of its verification page (core/exports/stamp.py);
+    # random, chosen before the file is rendered. Files frozen before codes existed got one later.
+    verification_code = models.CharField("校验码", max_length=16, unique=True)
 
     objects = FrozenExportQuerySet.as_manager()
 

@@ -6,9 +6,3 @@ class DeclarationsConfig(AppConfig):
 
     name = "declarations"
     verbose_name = "绩效目标申报"
-
-    def ready(self) -> None:
-        # The specs name this app's models, which exist only once the app registry is ready.
-        from declarations.kinds import register_kinds
-
-        register_kinds()

@@ -139,3 +139,7 @@ def register_kinds() -> None:
             key_figure=("项目资金总计", "total"),
         )
     )
+
+
+# Discovered by core (``CoreConfig.ready`` imports every app's ``kinds`` module once the models are loaded).
+register_kinds()

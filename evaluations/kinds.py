@@ -167,3 +167,7 @@ def register_kinds() -> None:
             comparable=False,
         )
     )
+
+
+# Discovered by core (``CoreConfig.ready`` imports every app's ``kinds`` module once the models are loaded).
+register_kinds()

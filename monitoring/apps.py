@@ -6,10 +6,3 @@ class MonitoringConfig(AppConfig):
 
     name = "monitoring"
     verbose_name = "绩效运行监控"
-
-    def ready(self) -> None:
-        # The spec and the suggestion provider name this app's models, which exist only once the app
-        # registry is ready.
-        from monitoring.kinds import register_kinds
-
-        register_kinds()

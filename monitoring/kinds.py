@@ -96,3 +96,7 @@ def register_kinds() -> None:
         )
     )
     register_provider(monitoring_suggestions)
+
+
+# Discovered by core (``CoreConfig.ready`` imports every app's ``kinds`` module once the models are loaded).
+register_kinds()

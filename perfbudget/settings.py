@@ -4,6 +4,7 @@ Development works straight after checkout (SQLite file, debug on). Production mo
 (``PERFBUDGET_ENV=production``) refuses to start with ``DEBUG`` on or without a real ``SECRET_KEY``.
 """
 
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "declarations",
     "evaluations",
     "monitoring",
+    "publication",
     "web",
 ]
 
@@ -148,6 +150,20 @@ STORAGES = {
 # Batch exports run as background jobs: django-tasks with its database backend, so app servers and
 # workers share nothing but PostgreSQL (run workers with `manage.py db_worker`; see docs/deploy.md).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+
+# The site's public address: printed (with a QR code) in every frozen PDF's footer as the address of
+# its verification page, so it must be the address citizens reach (https://… in production).
+PERFBUDGET_PUBLIC_URL = env_str("PERFBUDGET_PUBLIC_URL", "http://127.0.0.1:8000")
+if not PERFBUDGET_PUBLIC_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"PERFBUDGET_PUBLIC_URL must start with http:// or https://, got {PERFBUDGET_PUBLIC_URL!r}"
+    )
+# Worker processes that render a district's files in parallel (default: one per CPU core).
+PERFBUDGET_EXPORT_WORKERS = env_int("PERFBUDGET_EXPORT_WORKERS", os.cpu_count() or 1)
+if PERFBUDGET_EXPORT_WORKERS < 1:
+    raise ImproperlyConfigured(
+        f"PERFBUDGET_EXPORT_WORKERS must be at least 1, got {PERFBUDGET_EXPORT_WORKERS}"
+    )
 
 # Uploads: an XLSX or a pasted project table is far below these; anything bigger is refused early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -8,6 +8,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("web.urls")),
+    path("", include("publication.urls")),
     path("", include("declarations.urls")),
     path("", include("evaluations.urls")),
     path("", include("monitoring.urls")),

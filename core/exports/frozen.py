@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.exports.registry import Document, document, exporter
+from core.exports.stamp import Stamp, new_code
 from core.models import AuditEntry, Department, FormStatus, FrozenExport
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,14 @@ def frozen_content(frozen: FrozenExport) -> bytes:
             "请联系系统管理员。"
         )
     return content
+
+
+def _unused_code() -> str:
+    # 60 random bits: a collision is all but impossible, and checked anyway.
+    while True:
+        code = new_code()
+        if not FrozenExport.objects.filter(verification_code=code).exists():
+            return code
 
 
 def _current(doc: Document):
@@ -92,12 +101,12 @@ def document_freeze(doc: Document, *, user=None, replace: bool = False) -> list[
         if old is not None and not replace:
             result.append(old)
             continue
-        filename, _content_type, content = doc.render(format, record)
+        # The code is part of the file: chosen first, printed by the rendering, stored beside its hash.
+        code = _unused_code()
+        stamp = Stamp(code, doc.department.name, doc.year, version, timezone.localdate(now))
+        filename, _content_type, content = doc.render(format, record, stamp)
         digest = hashlib.sha256(content).hexdigest()
         if old is not None:
-            if old.sha256 == digest:
-                result.append(old)
-                continue
             FrozenExport.objects.filter(pk=old.pk).update(superseded_at=now)
         frozen = FrozenExport(
             kind=doc.kind,
@@ -110,6 +119,7 @@ def document_freeze(doc: Document, *, user=None, replace: bool = False) -> list[
             sha256=digest,
             size=len(content),
             form_version=version,
+            verification_code=code,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
         frozen.full_clean(exclude=["content"])

@@ -26,8 +26,9 @@ class Exporter:
     content_type: str
     renderer: object
 
-    def render(self, layout) -> bytes:
-        return self.renderer(layout)
+    def render(self, layout, stamp=None) -> bytes:
+        """The file's bytes; ``stamp`` (a frozen file's verification stamp) goes into its footer."""
+        return self.renderer(layout, stamp)
 
 
 EXPORTERS = {
@@ -102,10 +103,14 @@ class Document:
         record = self.record() if record is None else record
         return (self.spec.table.layout if self.is_table else self.spec.layout)(record)
 
-    def render(self, format: str, record: dict | None = None) -> tuple[str, str, bytes]:
-        """``(filename, content_type, bytes)`` in the official layout, from the current data."""
+    def render(self, format: str, record: dict | None = None, stamp=None) -> tuple[str, str, bytes]:
+        """``(filename, content_type, bytes)`` in the official layout, from the current data.
+
+        Without a ``stamp`` the file is a live rendering and says so in its footer; freezing passes the
+        verification stamp (``core.exports.stamp``) the frozen file prints.
+        """
         chosen = exporter(format)
-        content = chosen.render(self.layout(record))
+        content = chosen.render(self.layout(record), stamp)
         return f"{self.filename_stem}.{chosen.extension}", chosen.content_type, content
 
 

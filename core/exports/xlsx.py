@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exports.layout import Layout, Style, place
 from core.exports.limits import open_xlsx, sheet_bounds
+from core.exports.stamp import LIVE_NOTE, Stamp
 from core.money import (
     AMOUNT_MAX,
     AMOUNT_QUANTUM,
@@ -140,7 +141,7 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(len(part) * 2 / units)) for part in (text.split("\n") or [""]))
 
 
-def render_xlsx(layout: Layout) -> bytes:
+def render_xlsx(layout: Layout, stamp: Stamp | None = None) -> bytes:
     layout.check()
     workbook = TextWorkbook()
     sheet = workbook.active
@@ -222,6 +223,11 @@ def render_xlsx(layout: Layout) -> bytes:
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = f"{3}:{title_rows_end}"
     sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+    # The print footer says what the file is: a frozen file's verification code, or not approved.
+    sheet.oddFooter.left.text = (
+        f"{stamp.identity}　校验码 {stamp.display_code}" if stamp else LIVE_NOTE
+    ).replace("&", "&&")
+    sheet.oddFooter.left.size = 7
     sheet.print_options.horizontalCentered = True
     return workbook_bytes(workbook)
 

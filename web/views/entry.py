@@ -16,6 +16,7 @@ from core.pages import attachment, edit_url, form_for_user, int_param
 from core.services import EditConflict
 from core.workflow import approved_snapshot
 from indicators.services import parse_cell_rows
+from publication.services import preview_panel
 
 # --- entry page ----------------------------------------------------------------------------------------
 
@@ -128,6 +129,7 @@ def form_preview(request, kind: str, pk: int):
             "tables": render_tables_html(layout),
             "can_edit": form.editable_by(request.user),
             "has_approval": _has_approval(form),
+            "publication_panel": preview_panel(request.user, form),
         },
     )
 

@@ -5,9 +5,15 @@ PostgreSQL), so it measures the server's own work (middleware, views, queries, t
 network. Data comes from ``generate_demo``; run it on a scratch database, not on production data.
 """
 
+import os
+import resource
+import shutil
 import statistics
+import subprocess
+import tempfile
 import time
 import tracemalloc
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -15,8 +21,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.exports.bundle import departments_year_zip
-from core.exports.registry import export_form
+from core.exports.bundle import department_year_documents, departments_year_zip
+from core.exports.frozen import document_freeze
+from core.exports.registry import document, export_form, exporter
 from core.models import Department, District, FormStatus, User
 from declarations.models import Declaration, Project
 from evaluations.models import DepartmentEvaluation, ProjectEvaluation
@@ -24,7 +31,8 @@ from monitoring.models import MonitoringForm, MonitoringRound
 from web.demo import generate_demo
 
 PAGE_TARGET_MS = 150
-PDF_TARGET_S = 0.6
+PDF_TARGET_S = 0.15
+ZIP_TARGET_S = 60
 
 
 class Command(BaseCommand):
@@ -36,8 +44,38 @@ class Command(BaseCommand):
         )
         parser.add_argument("--repeat", type=int, default=7, help="每个页面的测量次数（取中位数）")
         parser.add_argument("--skip-exports", action="store_true", help="只测页面")
+        parser.add_argument("--skip-pages", action="store_true", help="不测页面")
+        parser.add_argument(
+            "--zip",
+            action="store_true",
+            help="全区打包：60 个部门的演示区01，未冻结、冻结已审核表格后，按工作进程数各测一次",
+        )
+        parser.add_argument(
+            "--zip-workers",
+            default=f"1,{os.cpu_count() or 1}",
+            help="打包的工作进程数，逗号分隔（默认 1,核数）",
+        )
+        parser.add_argument(
+            "--zip-districts", type=int, default=0, help="分任务打包时最多打包几个区（0：全部）"
+        )
+        parser.add_argument(
+            "--libreoffice", action="store_true", help="样表 000 的 PDF 与 LibreOffice 转换同一 XLSX 对比"
+        )
 
-    def handle(self, *args, departments: str, repeat: int, skip_exports: bool, **options):
+    def handle(
+        self,
+        *args,
+        departments: str,
+        repeat: int,
+        skip_exports: bool,
+        skip_pages: bool,
+        zip: bool,
+        zip_split: bool,
+        zip_workers: str,
+        zip_districts: int,
+        libreoffice: bool,
+        **options,
+    ):
         try:
             sizes = sorted({int(n) for n in departments.split(",")})
         except ValueError:
@@ -46,13 +84,42 @@ class Command(BaseCommand):
         self.stdout.write(
             f"数据库：{connection.vendor}；每项测 {repeat} 次取中位数；目标：页面 < {PAGE_TARGET_MS} ms。"
         )
+        try:
+            workers = sorted({int(n) for n in zip_workers.split(",")})
+        except ValueError:
+            raise CommandError("--zip-workers 应为逗号分隔的整数，如 1,2") from None
+        self.stdout.write(f"机器：{os.cpu_count()} 核；开始时负载 {self.load()}")
+        if libreoffice:
+            self.pdf_against_libreoffice()
         for size in sizes:
             started = time.perf_counter()
             generate_demo(size)
             self.stdout.write(f"\n== N = {size} 个部门（生成用时 {time.perf_counter() - started:.1f} s）")
-            self.pages(size)
+            if not skip_pages:
+                self.pages(size)
         if not skip_exports:
             self.exports()
+        if zip:
+            self.district_zip(workers)
+        if zip_split:
+            self.split_jobs(max(workers), zip_districts)
+        self.stdout.write(f"\n结束时负载 {self.load()}；本进程内存峰值 {self.peak_mib():.0f} MiB")
+
+    @staticmethod
+    def load() -> str:
+        one, five, fifteen = os.getloadavg()
+        return f"{one:.2f} / {five:.2f} / {fifteen:.2f}（1/5/15 分钟）"
+
+    @staticmethod
+    def cpu() -> tuple[float, float]:
+        """CPU seconds used so far by this process and by its finished children (the workers)."""
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+    @staticmethod
+    def peak_mib() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     # --- pages ------------------------------------------------------------------------------------
 
@@ -185,3 +252,116 @@ class Command(BaseCommand):
                 f"全区打包 {district.name} 2024（{len(members)} 个部门，{'+'.join(formats)}）："
                 f"{elapsed:.1f} s，{len(content) / 1e6:.1f} MB，Python 内存峰值 {peak / 1e6:.0f} MB"
             )
+
+    # --- a district's ZIP -------------------------------------------------------------------------
+
+    def zip_once(self, members, workers: int, label: str) -> float:
+        stats, calls = {}, []
+        own, children = self.cpu()
+        started = time.perf_counter()
+        _name, content = departments_year_zip(
+            members, 2024, ("pdf", "xlsx"), progress=lambda *c: calls.append(c), workers=workers, stats=stats
+        )
+        elapsed = time.perf_counter() - started
+        own_after, children_after = self.cpu()
+        peaks = "、".join(f"{peak:.0f}" for peak in sorted(stats["worker_peak_mib"].values())) or "—"
+        verdict = "达标" if elapsed <= ZIP_TARGET_S else "未达标"
+        self.stdout.write(
+            f"{label}：{workers} 个工作进程 {elapsed:.1f} s（目标 ≤ {ZIP_TARGET_S} s {verdict}），"
+            f"{stats['files']} 个文件（渲染 {stats['rendered']}，复用冻结 {stats['frozen']}），"
+            f"{len(content) / 1e6:.1f} MB；CPU：本进程 {own_after - own:.1f} s，工作进程 "
+            f"{children_after - children:.1f} s；工作进程内存峰值 {peaks} MiB；进度 {calls[-1]}；负载 {self.load()}"
+        )
+        return elapsed
+
+    def district_zip(self, workers: list[int]):
+        """The demo district's 2024 ZIP (every kind, PDF + XLSX): cold, then with approved forms frozen."""
+        district = District.objects.get(name="演示区01")
+        members = list(Department.objects.filter(district=district).select_related("district"))
+        self.stdout.write(f"\n全区打包 {district.name} 2024（{len(members)} 个部门，pdf+xlsx）")
+        for count in workers:
+            self.zip_once(members, count, "未冻结（全部渲染）")
+        # What approvals would have left: every approved document's files frozen (rendered here, untimed
+        # in the ZIP). A table needs every one of its projects approved.
+        started, frozen = time.perf_counter(), 0
+        for department in members:
+            for doc in department_year_documents(department, 2024):
+                if doc.forms().exists() and not doc.forms().exclude(status=FormStatus.APPROVED).exists():
+                    frozen += len(document_freeze(doc))
+        self.stdout.write(
+            f"冻结已审核表格：{frozen} 个文件，用时 {time.perf_counter() - started:.1f} s（不计入打包）"
+        )
+        for count in workers:
+            self.zip_once(members, count, "已审核表格复用冻结文件")
+
+    def split_jobs(self, workers: int, limit: int):
+        """Every demo department, one ZIP job per district, run one after another (one job queue)."""
+        districts = list(District.objects.filter(name__startswith="演示区").order_by("name"))
+        if limit:
+            districts = districts[:limit]
+        members = {
+            d.pk: list(Department.objects.filter(district=d).select_related("district")) for d in districts
+        }
+        self.stdout.write(
+            f"\n分任务打包：{sum(len(m) for m in members.values())} 个部门，{len(districts)} 个任务（每区一个）"
+        )
+        started = time.perf_counter()
+        for district in districts:
+            self.zip_once(
+                members[district.pk], workers, f"任务 {district.name}（{len(members[district.pk])} 个部门）"
+            )
+        self.stdout.write(f"合计 {time.perf_counter() - started:.1f} s，{workers} 个工作进程")
+
+    # --- one PDF against LibreOffice ----------------------------------------------------------------
+
+    def pdf_against_libreoffice(self, repeat: int = 7):
+        """Seed 000 to PDF (warm, this process) beside LibreOffice converting its XLSX, in one run."""
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        department = Department.objects.filter(name="广州市天河区司法局").first()
+        if department is None or soffice is None:
+            raise CommandError(
+                "需要先 loadseeds，并安装 LibreOffice（apt-get install libreoffice-calc-nogui）。"
+            )
+        doc = document("declaration", department, 2025)
+        layout = doc.layout()
+        pdf = exporter("pdf")
+        pdf.render(layout)  # warm: fonts, stylesheet, templates
+        ours, ours_cpu = [], []
+        for _ in range(repeat):
+            started, cpu = time.perf_counter(), time.process_time()
+            content = pdf.render(layout)
+            ours.append(time.perf_counter() - started)
+            ours_cpu.append(time.process_time() - cpu)
+        theirs, theirs_cpu = [], []
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "000.xlsx"
+            source.write_bytes(exporter("xlsx").render(layout))
+            profile = Path(folder) / "profile"
+            command = [
+                soffice,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                folder,
+                str(source),
+            ]
+            subprocess.run(command, capture_output=True, check=True, timeout=300)  # first start: the profile
+            for _ in range(3):
+                _own, children = self.cpu()
+                started = time.perf_counter()
+                subprocess.run(command, capture_output=True, check=True, timeout=300)
+                theirs.append(time.perf_counter() - started)
+                theirs_cpu.append(self.cpu()[1] - children)
+            converted = (Path(folder) / "000.pdf").stat().st_size
+        median, other = statistics.median(ours), statistics.median(theirs)
+        verdict = "达标" if median <= PDF_TARGET_S else "未达标"
+        self.stdout.write(
+            f"样表 000 PDF（本系统，热进程，{repeat} 次）：中位 {median:.3f} s，最快 {min(ours):.3f} s，"
+            f"CPU 中位 {statistics.median(ours_cpu):.3f} s，{len(content):,} 字节（目标 ≤ {PDF_TARGET_S} s {verdict}）\n"
+            f"LibreOffice 转换同一 XLSX（soffice --convert-to pdf，3 次）：中位 {other:.2f} s，"
+            f"最快 {min(theirs):.2f} s，CPU 中位 {statistics.median(theirs_cpu):.2f} s，{converted:,} 字节\n"
+            f"倍数：LibreOffice / 本系统 = {other / median:.1f}×（耗时），"
+            f"{statistics.median(theirs_cpu) / statistics.median(ours_cpu):.1f}×（CPU）；负载 {self.load()}"
+        )
