@@ -83,6 +83,9 @@ class KindSpec:
     review_form: type | None = None
     # Whether two years of the form are compared side by side.
     comparable: bool = True
+    # template(department, year) -> an empty record with one row in each repeating part: drawn with
+    # ``layout``, it is the map by which a workbook we did not write is read (core/exports/foreign.py).
+    template: Callable[[str, int], dict] | None = None
     # Keys of the record that are the form's identity rather than its content.
     identity_keys: tuple[str, ...] = field(default=("kind", "department", "district", "year"))
 
