@@ -344,7 +344,10 @@ class ImportForm(forms.Form):
 
     file = forms.FileField(
         label="XLSX 文件",
-        help_text="本系统导出的 XLSX（可离线修改后导入）；导入后成为草稿，原有内容被文件内容替换。",
+        help_text=(
+            "本系统导出的 XLSX（可离线修改后导入），或按正式版式填写的任何 XLSX（财政局模板、WPS 另存等，"
+            "按表头文字识别，导入前先预览）；导入后成为草稿，原有内容被文件内容替换。"
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         error_messages={"required": "请选择要导入的 XLSX 文件。"},
     )
@@ -356,7 +359,7 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("文件超过 10 MB，不是本系统导出的表格。")
+            raise forms.ValidationError("文件超过 10 MB，不予读取。")
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("只能导入 .xlsx 文件。")
         return upload

@@ -209,6 +209,7 @@ def declaration_from_sheet(sheet: ReadSheet) -> dict:
 # --- §2.2 部门整体绩效目标表 -------------------------------------------------------------------
 
 RATE_LINE = "其中：部门年度整体预算完成率："
+RATE_PREFIX = re.compile(r"^\s*其中\s*[：:]\s*部门年度整体预算完成率\s*[：:]\s*")
 INCOME_ROWS = [
     ("总额（万元）", None),
     ("1.财政拨款收入", None),
@@ -399,7 +400,7 @@ def target_table_from_sheet(sheet: ReadSheet) -> dict:
         block = sheet_form_fields(sheet, {f"block-{period}"})
         blocks[period] = {
             "goal": block.get("goal", ""),
-            "budget_completion_rate": block.get("budget_completion_line", "").removeprefix(RATE_LINE),
+            "budget_completion_rate": RATE_PREFIX.sub("", block.get("budget_completion_line", "")),
             "key_indicators": [
                 {"name": row.get("name"), "value": row.get("value")}
                 for row in sheet.rows

@@ -356,9 +356,10 @@ class _Reader:
         self.consumed.add(entry.origin)
         self.found(_pattern(slot.cell.text), entry.squashed, entry.coordinate)
 
-    def found(self, pattern: re.Pattern | None, text: str, coordinate: str) -> bool:
+    def found(self, pattern: re.Pattern | None, text: str, coordinate: str, captured: bool = False) -> bool:
+        """Whether ``text`` is the printed ``pattern``; the department and year it names are noted."""
         match = pattern.fullmatch(text) if pattern else None
-        if match is None:
+        if match is None or (captured and not any(match.groupdict().values())):
             return False
         for key, value in match.groupdict().items():
             if value and key not in self.meta:
@@ -562,20 +563,22 @@ class _Reader:
             for position, entry in enumerate(entries):
                 if entry.origin in self.consumed:
                     continue
+                # “部门名称：” in one cell and the name in the next
+                following = entries[position + 1] if position + 1 < len(entries) else None
+                if following is not None and any(
+                    p.pattern.startswith(re.escape(entry.squashed))
+                    and self.found(
+                        p, entry.squashed + following.squashed, following.coordinate, captured=True
+                    )
+                    for p in patterns
+                ):
+                    self.consumed.update({entry.origin, following.origin})
+                    continue
                 if any(same_label(text, entry.squashed) for text in fixed) or any(
                     self.found(p, entry.squashed, entry.coordinate) for p in patterns
                 ):
                     self.consumed.add(entry.origin)
                     titled = True
-                    continue
-                # “部门名称：” in one cell and the name in the next
-                following = entries[position + 1] if position + 1 < len(entries) else None
-                if following is not None and any(
-                    p.pattern.startswith(re.escape(entry.squashed))
-                    and self.found(p, entry.squashed + following.squashed, following.coordinate)
-                    for p in patterns
-                ):
-                    self.consumed.update({entry.origin, following.origin})
                     continue
                 if not titled:
                     above_title.append(entry)
@@ -694,7 +697,7 @@ def locate(problem_text: str, content_cells: dict[str, str]) -> str:
     if named:
         return named.group(1)
     for quoted in QUOTED.findall(problem_text):
-        for piece in [quoted, *quoted.split(" / ")]:
+        for piece in [quoted, *reversed(quoted.split(" / "))]:  # “一级 / 二级”: the 二级 is the cell
             wanted = squash(piece)
             for coordinate, text in content_cells.items():
                 if wanted and text == wanted:
@@ -702,13 +705,17 @@ def locate(problem_text: str, content_cells: dict[str, str]) -> str:
     return ""
 
 
-def annotated(content: bytes, problems: list[Problem]) -> bytes:
-    """The user's own workbook with each problem written as a comment on its cell (A1 for the rest)."""
+def annotated(content: bytes, problems: list[Problem], notes: list[Problem] = ()) -> bytes:
+    """The user's own workbook with each problem written as a comment on its cell (A1 for the rest).
+
+    Notes (cells not imported) are written the same way, marked as such, so the file shows everything
+    the import said where it applies.
+    """
     workbook, _sizes = open_xlsx(content)
     by_cell: dict[tuple[str, str], list[str]] = {}
-    for problem in problems:
+    for problem, prefix in [*((p, "") for p in problems), *((n, "（提示）") for n in notes)]:
         sheet = problem.sheet if problem.sheet in workbook.sheetnames else workbook.sheetnames[0]
-        by_cell.setdefault((sheet, problem.coordinate or "A1"), []).append(problem.message)
+        by_cell.setdefault((sheet, problem.coordinate or "A1"), []).append(prefix + problem.message)
     for (sheet_name, coordinate), messages in by_cell.items():
         sheet = workbook[sheet_name]
         cell = sheet[coordinate]
@@ -776,14 +783,12 @@ def _department_check(result: ForeignImport, reading: Reading, department: Depar
 
 
 def _located(reading: Reading, messages) -> list[Problem]:
-    return [
-        Problem(
-            reading.sheet.title,
-            locate(message, reading.cells),
-            COORDINATE.split(message)[-1].lstrip("：") if COORDINATE.search(message) else message,
-        )
-        for message in messages
-    ]
+    """Problems from a message each: on the cell it names or quotes (“工作表…单元格C6：…” is not repeated)."""
+    problems = []
+    for message in messages:
+        text = message.split("：", 1)[1] if COORDINATE.search(message) and "：" in message else message
+        problems.append(Problem(reading.sheet.title, locate(message, reading.cells), text))
+    return problems
 
 
 def import_foreign(
@@ -823,8 +828,11 @@ def import_foreign(
         result.problems.append(
             Problem(title, "", "表中没有写明年度（标题或“年度”栏），请在“年度”中选择后重新读取。")
         )
-    if result.problems:
+    if result.year is None:
         return result
+    # Values that could not be read are problems already; the rest is still loaded (and rolled back)
+    # so that one upload lists every problem the file has.
+    commit = commit and not result.problems
     reading.sheet.meta = {"department": department.name, "year": result.year}
     try:
         records = spec.read_sheet(reading.sheet)
@@ -836,7 +844,7 @@ def import_foreign(
         return result
     try:
         with transaction.atomic():
-            forms = spec.forms_of(department, result.year)
+            forms = spec.forms_of(department, result.year).order_by("pk")
             result.versions = {spec.name_of(form): form.version for form in forms}
             if versions is not None and result.versions != versions:
                 raise ValidationError("预览之后，本部门该年度的表格已被修改，请重新读取文件、核对后再导入。")
@@ -856,6 +864,8 @@ def import_foreign(
                 raise _Preview
     except _Preview:
         result.loaded = []
+        if result.problems:
+            result.stored, result.table = [], None
     except ValidationError as error:
         result.problems += _located(reading, error.messages)
         result.loaded, result.stored, result.table = [], [], None
