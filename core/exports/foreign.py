@@ -37,7 +37,7 @@ from core.exports.limits import open_xlsx, sheet_bounds
 from core.exports.xlsx import SIGNATURE, FieldValue, MarkedRow, ReadSheet, _convert, workbook_bytes
 from core.kinds import KindSpec, Loaded, kinds
 from core.models import Department
-from core.text import same_label, squash
+from core.text import same_label, squash, squash_core
 
 # A template is drawn for this department and year; where they are printed, the sheet's text is read.
 DEPARTMENT = "\ue000"
@@ -270,17 +270,37 @@ class Grid:
         return {squash(value) for value in self.values.values() if value is not None}
 
 
-def _matches(labels: list[Slot], entries: list[Entry]) -> list[tuple[Slot, Entry]]:
-    """The labels found among a row's own cells, in order (a repeated label matches its next copy)."""
-    found: list[tuple[Slot, Entry]] = []
+def _matches(labels: list[Slot], entries: list[Entry], *, loose: bool = False) -> list[tuple[Slot, Entry]]:
+    """The labels found among a row's own cells (a repeated label matches its next copy).
+
+    ``loose`` (column headings) also takes a heading that contains the label or is contained in it
+    (“任务名称” for “名称”) when no cell is the label itself.
+    """
+    found: dict[int, tuple[Slot, Entry]] = {}
     used: set[tuple[int, int]] = set()
-    for slot in labels:
+    for index, slot in enumerate(labels):
         for entry in entries:
             if entry.own and entry.origin not in used and same_label(slot.text, entry.squashed):
-                found.append((slot, entry))
+                found[index] = (slot, entry)
                 used.add(entry.origin)
                 break
-    return found
+    if loose:
+        for index, slot in enumerate(labels):
+            core = squash_core(slot.text)
+            if index in found or len(core) < 2:
+                continue
+            for entry in entries:
+                text = squash_core(entry.squashed)
+                if (
+                    entry.own
+                    and entry.origin not in used
+                    and len(text) >= 2
+                    and (core in text or text in core)
+                ):
+                    found[index] = (slot, entry)
+                    used.add(entry.origin)
+                    break
+    return [found[index] for index in sorted(found)]
 
 
 def _row_matches(row: TemplateRow, entries: list[Entry]) -> bool:
@@ -289,8 +309,7 @@ def _row_matches(row: TemplateRow, entries: list[Entry]) -> bool:
     labels = row.labels
     if not labels:
         return False
-    found = _matches(labels, entries)
-    return len(found) >= max(1, math.ceil(len(labels) / 2)) and any(s is labels[0] for s, _ in found)
+    return len(_matches(labels, entries)) >= max(1, math.ceil(len(labels) / 2))
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -356,9 +375,21 @@ class _Reader:
         self.consumed.add(entry.origin)
         self.found(_pattern(slot.cell.text), entry.squashed, entry.coordinate)
 
-    def found(self, pattern: re.Pattern | None, text: str, coordinate: str, captured: bool = False) -> bool:
-        """Whether ``text`` is the printed ``pattern``; the department and year it names are noted."""
-        match = pattern.fullmatch(text) if pattern else None
+    def found(
+        self,
+        pattern: re.Pattern | None,
+        text: str,
+        coordinate: str,
+        captured: bool = False,
+        partial: bool = False,
+    ) -> bool:
+        """Whether ``text`` is the printed ``pattern``; the department and year it names are noted.
+
+        ``partial`` (a title) also takes a text with more words around it (“…申报表（草稿）”).
+        """
+        if pattern is None:
+            return False
+        match = pattern.fullmatch(text) or (pattern.search(text) if partial else None)
         if match is None or (captured and not any(match.groupdict().values())):
             return False
         for key, value in match.groupdict().items():
@@ -370,8 +401,9 @@ class _Reader:
 
     def header_ranges(self, header: TemplateRow, entries: list[Entry]) -> dict[int, tuple[int, int]]:
         ranges = {}
-        for slot, entry in _matches(header.labels, entries):
+        for slot, entry in _matches(header.labels, entries, loose=True):
             ranges[slot.column] = (entry.start, entry.end)
+            self.consumed.add(entry.origin)
         self.columns[header.index] = ranges
         return ranges
 
@@ -555,6 +587,7 @@ class _Reader:
         layout = self.template.layout
         texts = (layout.title, layout.subtitle_left, layout.subtitle_right)
         patterns = [p for p in map(_pattern, texts) if p is not None]
+        title = _pattern(layout.title)
         fixed = [squash(t) for t in texts if t and _pattern(t) is None]
         above_title: list[Entry] = []
         titled = False
@@ -574,8 +607,10 @@ class _Reader:
                 ):
                     self.consumed.update({entry.origin, following.origin})
                     continue
-                if any(same_label(text, entry.squashed) for text in fixed) or any(
-                    self.found(p, entry.squashed, entry.coordinate) for p in patterns
+                if (
+                    any(same_label(text, entry.squashed) for text in fixed)
+                    or any(self.found(p, entry.squashed, entry.coordinate) for p in patterns)
+                    or self.found(title, entry.squashed, entry.coordinate, partial=True)
                 ):
                     self.consumed.add(entry.origin)
                     titled = True
@@ -629,7 +664,7 @@ def _score(template: Template, grid: Grid) -> float:
         return 0.0
     found = sum(1 for label in labels if any(same_label(label, text) for text in texts))
     title = _pattern(template.layout.title) or re.compile(re.escape(squash(template.layout.title)))
-    titled = any(title.fullmatch(text) for text in texts)
+    titled = any(title.search(text) for text in texts)
     return found / len(labels) + (1.0 if titled else 0.0)
 
 
