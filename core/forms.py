@@ -46,7 +46,14 @@ class AmountField(forms.DecimalField):
             decimal_places=2,
             min_value=Decimal("0"),
             localize=True,
-            widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount", "autocomplete": "off"}),
+            widget=forms.TextInput(
+                attrs={
+                    "inputmode": "decimal",
+                    "class": "amount",
+                    "autocomplete": "off",
+                    "placeholder": "0.00",
+                }
+            ),
             **kwargs,
         )
 
@@ -59,10 +66,13 @@ class AmountField(forms.DecimalField):
 
     def prepare_value(self, value):
         # Stored values ("4855.11") are shown as a finance officer types them ("4,855.11"); anything
-        # else (what a user typed, right or wrong) is shown exactly as typed.
+        # else (what a user typed, right or wrong) is shown exactly as typed. A zero is shown blank
+        # (the placeholder says 0.00): typing into a prefilled "0.00" gave "12.50.00".
         if isinstance(value, Decimal) or (isinstance(value, str) and PLAIN_AMOUNT.fullmatch(value)):
-            return f"{Decimal(value):,.2f}"
+            return f"{Decimal(value):,.2f}" if Decimal(value) or not self.blank_zero else ""
         return value
+
+    blank_zero = True
 
 
 class ScoreField(AmountField):
@@ -73,6 +83,8 @@ class ScoreField(AmountField):
         "min_value": "分值、得分不能为负数。",
         "max_decimal_places": "分值、得分最多保留两位小数。",
     }
+
+    blank_zero = False  # a score of 0 is a score; blank means not yet scored
 
     def to_python(self, value):
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -127,9 +139,22 @@ def no_markup(label: str):
     return validate
 
 
-def text_field(label: str, *, required: bool = True, max_length: int = 300, rows: int = 0) -> forms.CharField:
+class LineField(forms.CharField):
+    """One line of text in a box that grows with it (a 三级指标, a task's name): line breaks are dropped."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r", "").replace("\n", "") if isinstance(value, str) else value
+
+
+def text_field(
+    label: str, *, required: bool = True, max_length: int = 300, rows: int = 0, line: bool = False
+) -> forms.CharField:
+    """A text field; ``rows`` for a text area, ``line`` for one line that wraps and grows as it is typed."""
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    return forms.CharField(
+    if line:
+        widget = forms.Textarea(attrs={"rows": 1, "data-line": "", "class": "grow"})
+    return (LineField if line else forms.CharField)(
         label=label,
         required=required,
         max_length=max_length,

@@ -39,6 +39,13 @@
     });
     const total = container.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
     if (total) total.value = rows.length;
+    // The indicator tree numbers its 三级 rows through the whole table, as the findings do (第N行).
+    const tree = container.closest(".indicator-tree");
+    if (tree) {
+      tree.querySelectorAll("tr[data-row] > .row-number").forEach((cell, index) => {
+        cell.textContent = index + 1;
+      });
+    }
   }
 
   function addRow(container) {
@@ -53,6 +60,7 @@
     row.querySelectorAll("[data-formset][data-start-with-row]").forEach(addRow);
     const first = row.querySelector("input:not([type=hidden]), textarea");
     if (first) first.focus();
+    fitAll(row);
     return row;
   }
 
@@ -162,53 +170,148 @@
 
   // --- suggestions from the indicator library --------------------------------------------------------
   // Typing a 三级 name under a 二级 lists indicators other departments wrote there, with their usual
-  // target values; picking one fills the name only (the target stays for the preparer to set).
+  // target values; picking one fills the name only (the target stays for the preparer to set). The
+  // name box is a growing text area, so the list is the page's own (a datalist needs an <input>).
 
   let suggestTimer = null;
+  let suggestBox = null;
+
+  function closeSuggestions() {
+    if (suggestBox) suggestBox.remove();
+    suggestBox = null;
+  }
+
+  function pick(input, value) {
+    input.value = value;
+    fit(input);
+    closeSuggestions();
+    changed();
+  }
+
+  function showSuggestions(input, suggestions) {
+    closeSuggestions();
+    if (!suggestions.length) return;
+    suggestBox = document.createElement("ul");
+    suggestBox.className = "suggest-list list-group shadow";
+    suggestBox.setAttribute("role", "listbox");
+    for (const item of suggestions) {
+      const option = document.createElement("li");
+      option.className = "list-group-item list-group-item-action py-1";
+      option.setAttribute("role", "option");
+      option.dataset.value = item.name;
+      const name = document.createElement("div");
+      name.textContent = `${item.recommended ? "【推荐】" : ""}${item.name}`;
+      const hint = document.createElement("div");
+      hint.className = "small text-muted";
+      const values = item.values.map((value) => `${value.text}（${value.uses}次）`).join("；");
+      hint.textContent = `常用指标值：${values || "—"}`;
+      option.append(name, hint);
+      option.addEventListener("mousedown", (event) => {
+        event.preventDefault();
+        pick(input, item.name);
+      });
+      suggestBox.append(option);
+    }
+    const box = input.getBoundingClientRect();
+    Object.assign(suggestBox.style, {
+      position: "absolute",
+      left: `${box.left + window.scrollX}px`,
+      top: `${box.bottom + window.scrollY}px`,
+      width: `${Math.max(box.width, 360)}px`,
+    });
+    document.body.append(suggestBox);
+  }
 
   function suggest(input) {
     const group = input.closest("tbody[data-category]");
     const table = input.closest("[data-suggest-url]");
     if (!group || !table || !/-name$/.test(input.name)) return;
     const level2 = group.dataset.category.split("/").pop();
-    const listId = `suggest-${group.dataset.formset}`;
-    let list = document.getElementById(listId);
-    if (!list) {
-      list = document.createElement("datalist");
-      list.id = listId;
-      document.body.append(list);
-    }
-    input.setAttribute("list", listId);
     clearTimeout(suggestTimer);
     suggestTimer = setTimeout(async () => {
       const url = `${table.dataset.suggestUrl}?level2=${encodeURIComponent(level2)}&q=${encodeURIComponent(input.value)}`;
       const response = await fetch(url, { headers: { Accept: "application/json" } });
-      if (!response.ok) return;
+      if (!response.ok || document.activeElement !== input) return;
       const { suggestions } = await response.json();
-      list.replaceChildren(
-        ...suggestions.map((item) => {
-          const option = document.createElement("option");
-          option.value = item.name;
-          const values = item.values.map((value) => `${value.text}（${value.uses}次）`).join("；");
-          option.label = `${item.recommended ? "【推荐】" : ""}常用指标值：${values || "—"}`;
-          return option;
-        })
-      );
+      showSuggestions(input, suggestions);
     }, 200);
   }
 
+  const NAME_FIELD = "textarea[name$='-name'], input[name$='-name']";
   document.addEventListener("focusin", (event) => {
-    if (event.target.matches("input[name$='-name']")) suggest(event.target);
+    if (event.target.matches(NAME_FIELD)) suggest(event.target);
+  });
+  document.addEventListener("focusout", (event) => {
+    if (event.target.matches(NAME_FIELD)) closeSuggestions();
   });
   document.addEventListener("input", (event) => {
-    if (event.target.matches("input[name$='-name']")) suggest(event.target);
+    if (event.target.matches(NAME_FIELD)) suggest(event.target);
+    if (event.target.matches("textarea")) fit(event.target);
   });
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (suggestBox && target.matches(NAME_FIELD)) {
+      const options = [...suggestBox.children];
+      const active = options.findIndex((option) => option.classList.contains("active"));
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const count = options.length;
+        const next = event.key === "ArrowDown" ? (active + 1) % count : active <= 0 ? count - 1 : active - 1;
+        options.forEach((option, index) => option.classList.toggle("active", index === next));
+        return;
+      }
+      if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        pick(target, options[active].dataset.value);
+        return;
+      }
+      if (event.key === "Escape") closeSuggestions();
+    }
+    // One line of text in a growing box: Enter does not break it.
+    if (event.key === "Enter" && target.matches("textarea[data-line]")) event.preventDefault();
+  });
+
+  // --- text areas grow with their text -----------------------------------------------------------------
+
+  function fit(area) {
+    if (!area || !area.matches("textarea")) return;
+    area.style.height = "auto";
+    area.style.height = `${area.scrollHeight + 2}px`;
+  }
+
+  function fitAll(root) {
+    // Read every height first, then write: one layout, not one per text area.
+    const areas = [...root.querySelectorAll("textarea")];
+    areas.forEach((area) => (area.style.height = "auto"));
+    const heights = areas.map((area) => area.scrollHeight);
+    areas.forEach((area, index) => (area.style.height = `${heights[index] + 2}px`));
+  }
+
   document.addEventListener("input", changed);
-  document.addEventListener("DOMContentLoaded", recalculate);
-  document.addEventListener("submit", () => {
+  document.addEventListener("DOMContentLoaded", () => {
+    recalculate();
+    fitAll(document);
+  });
+
+  // --- unsaved changes -------------------------------------------------------------------------------
+  // Leaving the page asks first; so does 提交审核, which submits what was saved, not what is typed.
+
+  const UNSAVED_SUBMIT =
+    "本页有未保存的修改。“提交审核”只提交已保存的内容，这些修改不会随之提交，离开本页后也会丢失。\n\n" +
+    "确定不保存就提交吗？（点“取消”留在本页，可先“保存草稿”再提交。）";
+
+  document.addEventListener("submit", (event) => {
+    if (event.target.id === "submit-form" && document.body.dataset.dirty === "true") {
+      if (!window.confirm(UNSAVED_SUBMIT)) {
+        event.preventDefault();
+        return;
+      }
+    }
     document.body.dataset.dirty = "";
   });
   window.addEventListener("beforeunload", (event) => {
-    if (document.body.dataset.dirty === "true") event.preventDefault();
+    if (document.body.dataset.dirty !== "true") return;
+    event.preventDefault();
+    event.returnValue = "";
   });
 })();
