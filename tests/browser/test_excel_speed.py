@@ -121,7 +121,10 @@ def test_what_cannot_be_placed_is_listed_before_anything_is_added(demo, sign_in,
     expect(page.locator(".paste-notice")).to_have_count(0)
     assert "第2行：指标体系中没有“产出指标 / 数里指标”" in messages[0]
     assert "其余 1 行照常填入吗" in messages[0]
-    assert page.locator("[name$='-name']").evaluate_all("els => els.filter(e => e.value === '新指标甲').length") == 0
+    assert (
+        page.locator("[name$='-name']").evaluate_all("els => els.filter(e => e.value === '新指标甲').length")
+        == 0
+    )
     page.remove_listener("dialog", refuse)
     page.on("dialog", lambda dialog: dialog.accept())
     clipboard(page.locator(".tree-paste"), tsv(rows))
@@ -142,8 +145,12 @@ def test_a_self_evaluation_task_table_is_pasted_with_its_headings(demo, sign_in,
         for index, item in enumerate(task["indicators"]):
             head = [task["name"], rich_text_plain(task["expected"]), rich_text_plain(task["completion"])]
             grid.append(
-                [*(head if index == 0 else ["", "", ""]), item["name"], rich_text_plain(item["completion"]),
-                 task["amount"] if index == 0 else ""]
+                [
+                    *(head if index == 0 else ["", "", ""]),
+                    item["name"],
+                    rich_text_plain(item["completion"]),
+                    task["amount"] if index == 0 else "",
+                ]
             )
     sign_in("tianhe")
     page.goto(f"{page.url.rstrip('/')}/forms/self-evaluation/{evaluation.pk}/")
@@ -187,7 +194,13 @@ def test_tab_goes_from_field_to_field_and_rows_are_numbered_as_findings_number_t
     for _ in range(5):
         page.keyboard.press("Tab")
         order.append(page.evaluate("document.activeElement.name || document.activeElement.textContent"))
-    assert order == ["tasks-0-content", "tasks-0-amount", "tasks-0-expected_goal", "tasks-1-name", "tasks-1-content"]
+    assert order == [
+        "tasks-0-content",
+        "tasks-0-amount",
+        "tasks-0-expected_goal",
+        "tasks-1-name",
+        "tasks-1-content",
+    ]
     # The tree numbers its rows through the whole table: the findings' “绩效指标第N行”.
     number = next(i for i, row in enumerate(rows, start=1) if row["level1"] == "效益指标")
     row = page.locator("tr[data-row]", has=page.locator(f"textarea:text-is('{rows[number - 1]['name']}')"))
