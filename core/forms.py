@@ -86,6 +86,10 @@ class ScoreField(AmountField):
 
     blank_zero = False  # a score of 0 is a score; blank means not yet scored
 
+    def __init__(self, label: str, **kwargs):
+        super().__init__(label, **kwargs)
+        self.widget.attrs.pop("placeholder", None)  # blank is “not scored”, not 0.00
+
     def to_python(self, value):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None

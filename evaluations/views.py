@@ -40,6 +40,7 @@ def results(request):
     if district:
         departments = departments.filter(district_id=district)
     rows = district_results(departments, year)
+    grades, rates = grade_counts(rows), completion_rates(rows)
     if request.GET.get("format") == "xlsx":
         return attachment(
             results_xlsx(rows, year),
@@ -52,12 +53,14 @@ def results(request):
         {
             "year": year,
             "rows": rows,
-            "grade_chart": bar_chart_svg(grade_counts(rows), unit="个"),
+            "grade_chart": bar_chart_svg(grades, unit="个"),
+            "graded": any(count for _grade, count in grades),
+            "rated": bool(rates),
             "districts": districts,
             "district": district,
             "job_district": job_district(districts, district),
             "years": years,
             "evaluated": any(row.evaluation or row.projects for row in rows),
-            "rate_chart": bar_chart_svg(completion_rates(rows), unit="%", maximum=100),
+            "rate_chart": bar_chart_svg(rates, unit="%", maximum=100),
         },
     )

@@ -9,13 +9,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from core.kinds import get_kind
 from core.models import Department
 from core.richtext import rich_text_plain
-from declarations.models import Declaration
+from declarations.models import Declaration, Project
 from declarations.records import declaration_data
 from evaluations.models import DepartmentEvaluation
 from evaluations.records import department_evaluation_data
 from tests.conftest import REPO_DIR, TIANHE, YUEXIU
+from tests.core.test_foreign_import_page import broken_declaration
+from tests.exports import handmade
 
 FIXTURES = REPO_DIR / "fixtures" / "seeds"
 
@@ -235,3 +238,83 @@ def test_unsaved_input_is_not_lost_silently(demo, sign_in, page, live_server):
     page.wait_for_timeout(500)
     assert dialogs[-1][0] == "beforeunload"
     assert page.url.endswith(f"/forms/declaration/{declaration.pk}/")
+
+
+def test_screenshots_of_every_changed_page(demo, sign_in, page, live_server, screenshot, tmp_path):
+    """Each page this issue changed, at 1366×768, for a person to look at (written to .screenshots/)."""
+    tianhe = Department.objects.get(name=TIANHE)
+    sign_in("tianhe")
+    screenshot("issue15-workspace-preparer", full_page=False)
+    page.goto(f"{live_server.url}/?year=2026")
+    screenshot("issue15-workspace-empty-year", full_page=False)
+    for kind, year in (("declaration", 2025), ("target-table", 2019), ("self-evaluation", 2022)):
+        form = get_kind(kind).forms_of(tianhe, year).get()
+        page.goto(f"{live_server.url}/forms/{kind}/{form.pk}/")
+        screenshot(f"issue15-entry-{kind}", full_page=False)
+        page.mouse.wheel(0, 2400)
+        screenshot(f"issue15-entry-{kind}-lower", full_page=False)
+    project = Project.objects.filter(department=tianhe, year=2024).first()
+    page.goto(f"{live_server.url}/forms/projects/{project.pk}/")
+    page.mouse.wheel(0, 600)
+    screenshot("issue15-entry-project", full_page=False)
+    # A project self-evaluation, started from that project's targets; creating it again links to it.
+    for attempt in range(2):
+        page.goto(f"{live_server.url}/?year=2024")
+        page.select_option("#kind", "project-self-evaluation")
+        page.fill("#create-year", "2024")
+        page.fill("#name", project.name)
+        page.click("#create-form button")
+        if attempt == 0:
+            page.wait_for_url(re.compile(r"/forms/project-self-evaluation/\d+/$"))
+            expect(page.locator(".indicator-tree")).to_be_visible()
+            screenshot("issue15-entry-project-self-evaluation", full_page=False)
+            page.locator(".indicator-tree").scroll_into_view_if_needed()
+            screenshot("issue15-entry-project-self-evaluation-tree", full_page=False)
+    expect(page.locator(".alert-danger a", has_text="打开这张表")).to_be_visible()
+    screenshot("issue15-create-existing", full_page=False)
+    # The import page, a preview, a refusal.
+    page.goto(f"{live_server.url}/forms/import/")
+    screenshot("issue15-import", full_page=False)
+    for name, content in (
+        ("财政局模板-天河2025.xlsx", handmade.declaration(handmade.seed("000"), variant=1)),
+        ("有错的模板.xlsx", broken_declaration()),
+    ):
+        path = tmp_path / name
+        path.write_bytes(content)
+        page.goto(f"{live_server.url}/forms/import/")
+        page.set_input_files("input[type=file]", str(path))
+        page.click("form button.btn-primary")
+        page.wait_for_url(re.compile(r"/forms/import/preview/"))
+        if "有错" in name:
+            expect(page.locator("#import-errors")).to_be_visible()
+            screenshot("issue15-import-refused", full_page=False)
+        else:
+            expect(page.locator("#confirm-import")).to_be_visible()
+            screenshot("issue15-import-preview", full_page=False)
+            page.mouse.wheel(0, 700)
+            screenshot("issue15-import-preview-lower", full_page=False)
+    # The reviewer's first screen and the review page; the finance bureau's overview and results.
+    declaration = Declaration.objects.get(department=tianhe, year=2025)
+    page.goto(f"{live_server.url}/forms/declaration/{declaration.pk}/")
+    page.locator("#submit-form button").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    for user, pages in (
+        (
+            "reviewer",
+            [("workspace-reviewer", "/"), ("review", f"/forms/declaration/{declaration.pk}/review/")],
+        ),
+        (
+            "finance",
+            [
+                ("overview", "/overview/"),
+                ("overview-empty", "/overview/?kind=project-self-evaluation&year=2031"),
+                ("results", "/results/"),
+                ("results-empty", "/results/?year=2030"),
+            ],
+        ),
+    ):
+        page.context.clear_cookies()
+        sign_in(user)
+        for name, url in pages:
+            page.goto(f"{live_server.url}{url}")
+            screenshot(f"issue15-{name}", full_page=False)
