@@ -26,6 +26,7 @@ number, a formula without a computed value) are problems, and a file with proble
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -214,9 +215,13 @@ class Entry:
     def text(self) -> str:
         return "" if self.raw is None else str(self.raw).strip()
 
-    @property
+    @cached_property
     def squashed(self) -> str:
         return squash(self.raw)
+
+    @cached_property
+    def core(self) -> str:
+        return squash_core(self.raw)
 
 
 class Grid:
@@ -278,9 +283,18 @@ def _matches(labels: list[Slot], entries: list[Entry], *, loose: bool = False) -
     """
     found: dict[int, tuple[Slot, Entry]] = {}
     used: set[tuple[int, int]] = set()
+    # The row's cells by their text and by their core: a label is looked up, not compared with each.
+    by_text: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.own and entry.squashed:
+            by_text.setdefault(entry.squashed, []).append(entry)
+            if entry.core:
+                by_text.setdefault(f"\0{entry.core}", []).append(entry)
     for index, slot in enumerate(labels):
-        for entry in entries:
-            if entry.own and entry.origin not in used and same_label(slot.text, entry.squashed):
+        core = squash_core(slot.text)
+        candidates = by_text.get(slot.text, []) + (by_text.get(f"\0{core}", []) if core else [])
+        for entry in sorted(candidates, key=lambda e: e.start):
+            if entry.origin not in used:
                 found[index] = (slot, entry)
                 used.add(entry.origin)
                 break
@@ -659,10 +673,11 @@ def _first_in(entries: list[Entry], span: tuple[int, int], *, own_only: bool) ->
 
 def _score(template: Template, grid: Grid) -> float:
     texts = grid.texts()
+    cores = {squash_core(text) for text in texts} - {""}
     labels = template.labels
     if not labels:
         return 0.0
-    found = sum(1 for label in labels if any(same_label(label, text) for text in texts))
+    found = sum(1 for label in labels if label in texts or squash_core(label) in cores)
     title = _pattern(template.layout.title) or re.compile(re.escape(squash(template.layout.title)))
     titled = any(title.search(text) for text in texts)
     return found / len(labels) + (1.0 if titled else 0.0)
