@@ -318,3 +318,62 @@ def test_screenshots_of_every_changed_page(demo, sign_in, page, live_server, scr
         for name, url in pages:
             page.goto(f"{live_server.url}{url}")
             screenshot(f"issue15-{name}", full_page=False)
+
+
+def test_evaluation_rows_and_key_indicators_are_pasted(demo, sign_in, page, live_server, clipboard):
+    """A project self-evaluation's indicator rows with headings (一级 with its weight); 2.2 key indicators."""
+    tianhe = Department.objects.get(name=TIANHE)
+    spec = get_kind("project-self-evaluation")
+    name = "机关业务用房和司法所维修维护费"
+    evaluation = spec.load(
+        department=tianhe, year=2024, data={**spec.start_data(tianhe, 2024, name), "indicators": []}
+    ).form
+    sign_in("tianhe")
+    page.goto(f"{live_server.url}/forms/project-self-evaluation/{evaluation.pk}/")
+    grid = [
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
+        ["产出指标（50分）", "数量指标", "工程量完成率", "100%", "100%", "25", "25", ""],
+        ["", "时效指标", "工程完成及时性", "及时", "及时", "25", "25", ""],
+        [
+            "效益指标(30分)",
+            "社会效益指标",
+            "保障机构正常运行",
+            "达标",
+            "达标",
+            "30",
+            "28",
+            "个别维修\n延期一周",
+        ],
+    ]
+    clipboard(page.locator(".tree-paste"), tsv(grid))
+    expect(page.locator(".paste-notice[data-for=tree]")).to_contain_text("填入 3 条指标")
+    page.locator(".toolbar button[value=save]").click()
+    expect(page.locator(".alert-success")).to_contain_text("已保存")
+    rows = spec.record(spec.model.objects.get(pk=evaluation.pk))["indicators"]
+    assert [(r["level2"], r["name"], r["actual_value"], r["weight"], r["score"]) for r in rows] == [
+        ("数量指标", "工程量完成率", "100%", "25.00", "25.00"),
+        ("时效指标", "工程完成及时性", "及时", "25.00", "25.00"),
+        ("社会效益", "保障机构正常运行", "达标", "30.00", "28.00"),
+    ]
+    assert rows[2]["deviation_reason"].replace("\r\n", "\n") == "个别维修\n延期一周"  # a form sends CRLF
+
+    table = get_kind("target-table").forms_of(tianhe, 2019).get()
+    page.goto(f"{live_server.url}/forms/target-table/{table.pk}/")
+    keys = page.locator("[data-formset=annual-key] tbody[data-rows] > tr[data-row]")
+    before = keys.count()
+    first_name = keys.nth(0).locator("[name$='-name']").input_value()
+    clipboard(
+        keys.last.locator("[name$='-name']"), tsv([["新增关键指标甲", "≥2场"], ["新增关键指标乙", "100%"]])
+    )
+    expect(keys).to_have_count(before + 1)  # the last row is filled, one row added
+    expect(keys.last.locator("[name$='-value']")).to_have_value("100%")
+    expect(keys.nth(0).locator("[name$='-name']")).to_have_value(first_name)
