@@ -923,7 +923,13 @@ def import_foreign(
 
 
 def is_ours(content: bytes) -> bool:
-    """Whether an upload is a workbook this application wrote (its marker in A1)."""
+    """Whether an upload is a workbook this application wrote (its marker in A1 of any sheet).
+
+    Ours with a sheet put in front of it stays ours: the marker reader says what is wrong (A1).
+    """
     workbook, _sizes = open_xlsx(content, read_only=True)
-    value = workbook.worksheets[0]["A1"].value
-    return isinstance(value, str) and value.startswith(f"{SIGNATURE}/")
+    for sheet in workbook.worksheets:
+        value = sheet["A1"].value
+        if isinstance(value, str) and value.startswith(f"{SIGNATURE}/"):
+            return True
+    return False
