@@ -91,3 +91,9 @@ def test_amounts_start_blank_and_a_blank_amount_is_saved_as_zero(client, prepare
 def test_a_one_line_name_drops_line_breaks():
     form = DeclarationTaskForm({"name": "规范行政执法，全力推\r\n进法治政府建设", "amount": ""})
     assert form.is_valid() and form.cleaned_data["name"] == "规范行政执法，全力推进法治政府建设"
+
+
+def test_an_empty_project_list_says_how_to_fill_it(client, preparer, tianhe):
+    client.force_login(preparer)
+    text = client.get(reverse("project-list", args=[tianhe.pk, 2031])).content.decode()
+    assert "本年度尚无项目。在工作台“新建表格”中选“项目支出绩效目标表”" in text
