@@ -74,7 +74,14 @@ class AmountField(NumberField):
             min_value=ZERO,
             max_value=AMOUNT_MAX,
             localize=True,
-            widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount", "autocomplete": "off"}),
+            widget=forms.TextInput(
+                attrs={
+                    "inputmode": "decimal",
+                    "class": "amount",
+                    "autocomplete": "off",
+                    "placeholder": "0.00",
+                }
+            ),
             **kwargs,
         )
 
@@ -88,9 +95,12 @@ class AmountField(NumberField):
     def prepare_value(self, value):
         # Stored values ("4855.110000") are shown as a finance officer types them ("4,855.11", every
         # decimal kept: "132.912"); anything else (what a user typed, right or wrong) is shown as typed.
+        # A zero is shown blank (the placeholder says 0.00): typing into a prefilled "0.00" gave "12.50.00".
         if isinstance(value, Decimal) or (isinstance(value, str) and PLAIN_AMOUNT.fullmatch(value)):
-            return format_exact_amount(Decimal(value))
+            return format_exact_amount(Decimal(value)) if Decimal(value) or not self.blank_zero else ""
         return value
+
+    blank_zero = True
 
 
 class ScoreField(NumberField):
@@ -175,9 +185,22 @@ def no_markup(label: str):
     return validate
 
 
-def text_field(label: str, *, required: bool = True, max_length: int = 300, rows: int = 0) -> forms.CharField:
+class LineField(forms.CharField):
+    """One line of text in a box that grows with it (a 三级指标, a task's name): line breaks are dropped."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r", "").replace("\n", "") if isinstance(value, str) else value
+
+
+def text_field(
+    label: str, *, required: bool = True, max_length: int = 300, rows: int = 0, line: bool = False
+) -> forms.CharField:
+    """A text field; ``rows`` for a text area, ``line`` for one line that wraps and grows as it is typed."""
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    return forms.CharField(
+    if line:
+        widget = forms.Textarea(attrs={"rows": 1, "data-line": "", "class": "grow"})
+    return (LineField if line else forms.CharField)(
         label=label,
         required=required,
         max_length=max_length,
@@ -392,7 +415,10 @@ class ImportForm(forms.Form):
 
     file = forms.FileField(
         label="XLSX 文件",
-        help_text="本系统导出的 XLSX（可离线修改后导入）；导入后成为草稿，原有内容被文件内容替换。",
+        help_text=(
+            "本系统导出的 XLSX（可离线修改后导入），或按正式版式填写的任何 XLSX（财政局模板、WPS 另存等，"
+            "按表头文字识别，导入前先预览）；导入后成为草稿，原有内容被文件内容替换。"
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         error_messages={"required": "请选择要导入的 XLSX 文件。"},
     )
@@ -404,7 +430,7 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("文件超过 10 MB，不是本系统导出的表格。")
+            raise forms.ValidationError("文件超过 10 MB，不予读取。")
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("只能导入 .xlsx 文件。")
         return upload

@@ -107,6 +107,9 @@ class KindSpec:
     # (e.g. a deadline: “即将到期（剩2天）”); ``related`` are the relations it reads (select_related).
     note: Callable[[FormBase], tuple[str, str] | None] | None = None
     related: tuple[str, ...] = ()
+    # template(department, year) -> an empty record with one row in each repeating part: drawn with
+    # ``layout``, it is the map by which a workbook we did not write is read (core/exports/foreign.py).
+    template: Callable[[str, int], dict] | None = None
     # Keys of the record that are the form's identity rather than its content.
     identity_keys: tuple[str, ...] = field(default=("kind", "department", "district", "year"))
 

@@ -24,6 +24,16 @@ def districts_for_user(user):
     return District.objects.filter(departments__in=departments_for_user(user)).distinct().order_by("name")
 
 
+def job_district(districts, district: int) -> int:
+    """The district a page's background job works on: the page's own, or the only one the user sees.
+
+    A page has one district selector; 0 (every district) leaves the job without one.
+    """
+    if district:
+        return district
+    return districts[0].pk if len(districts) == 1 else 0
+
+
 def department_for_user(user, pk: int) -> Department:
     return get_object_or_404(departments_for_user(user), pk=pk)
 

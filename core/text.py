@@ -8,6 +8,7 @@ make an export or an approval fail.
 """
 
 import re
+import unicodedata
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -28,3 +29,30 @@ def control_message(where: str, text) -> str | None:
     if found is None:
         return None
     return f"{where}含有不可见的控制字符（{found}），请删除后重新填写。"
+
+
+BLANKS = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def squash(text) -> str:
+    """Text as a printed label is compared: full-width folded to half-width (NFKC), no whitespace.
+
+    “预算金额（万元）”, “预算金额 (万元)” and “预算金额\\n（万元）” squash alike; so do “：” and “:”.
+    """
+    if text is None:
+        return ""
+    return BLANKS.sub("", unicodedata.normalize("NFKC", str(text)))
+
+
+def squash_core(text) -> str:
+    """A squashed label without its bracketed notes and final colon: “拟投入的资金（万元）” → “拟投入的资金”."""
+    return BRACKETED.sub("", squash(text)).rstrip(":")
+
+
+def same_label(label: str, text: str) -> bool:
+    """Whether ``text`` is the printed label ``label`` (both squashed, or their cores when not empty)."""
+    if label == text:
+        return True
+    core = BRACKETED.sub("", label).rstrip(":")
+    return bool(core) and core == BRACKETED.sub("", text).rstrip(":")

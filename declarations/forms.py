@@ -65,7 +65,7 @@ class DeclarationTaskForm(RowForm):
     verbose_name = "任务"
     rich_fields = ("content", "expected_goal")
 
-    name = text_field("名称", max_length=200)
+    name = text_field("名称", max_length=200, line=True)
     content = RichTextField("主要实施内容")
     amount = AmountField("拟投入的资金（万元）")
     expected_goal = RichTextField("期望达到的目标（概述）")
@@ -146,21 +146,21 @@ class TargetBlockForm(forms.Form):
 
 class KeyIndicatorForm(RowForm):
     verbose_name = "关键指标"
-    name = text_field("关键指标")
-    value = text_field("预期实现值", required=False)
+    name = text_field("关键指标", line=True)
+    value = text_field("预期实现值", required=False, line=True)
 
 
 class TargetTaskIndicatorForm(RowForm):
     verbose_name = "关键性指标"
-    name = text_field("任务（政策）关键性指标")
-    standard = text_field("绩效标准（指标解释及预期实现值）", required=False, max_length=500)
+    name = text_field("任务（政策）关键性指标", line=True)
+    standard = text_field("绩效标准（指标解释及预期实现值）", required=False, max_length=500, line=True)
 
 
 class TargetTaskForm(RowForm):
     verbose_name = "任务"
     children = {"indicators": row_formset(TargetTaskIndicatorForm)}
 
-    name = text_field("任务")
+    name = text_field("任务", line=True)
     goal = text_field("任务（政策）的绩效目标", required=False, max_length=20000, rows=2)
     projects = text_field("主要实施项目（项目名称）", required=False, max_length=20000, rows=2)
 

@@ -9,6 +9,7 @@ from core.exports.layout import Cell, Layout, Row, Style, Table, indicator_tree_
 from core.exports.xlsx import ReadSheet
 from core.models import FormKind
 from core.money import ZERO, amount_text
+from declarations.models import DECLARATION_AMOUNTS, PROJECT_AMOUNTS, TARGET_TABLE_INCOMES
 from indicators.models import Outline
 from indicators.serialized import SerializedIndicator, serialize_indicators
 
@@ -86,6 +87,7 @@ def declaration_layout(data: dict, outline: Outline) -> Layout:
                     Cell(task["expected_goal"], style=Style.RICH, field="expected_goal"),
                 ],
                 marker="task",
+                repeats=True,
             )
         )
     rows.append(
@@ -134,12 +136,28 @@ def declaration_layout(data: dict, outline: Outline) -> Layout:
     )
 
 
+def declaration_template(department: str, year: int) -> dict:
+    """An empty declaration with one task: the map a workbook we did not write is read by."""
+    return {
+        "department": department,
+        "year": year,
+        "budget": dict.fromkeys(DECLARATION_AMOUNTS, "0"),
+        "overall_goal": "",
+        "tasks": [{"name": "", "content": "", "amount": "0", "expected_goal": ""}],
+        "other_tasks": "",
+        "indicators": [],
+    }
+
+
+LEVEL1_WEIGHT = re.compile(r"\s*[（(]\s*[\d.]+\s*分\s*[）)]\s*$")
+
+
 def sheet_indicators(sheet: ReadSheet, *fields: str) -> list[dict]:
     result = []
     for row in sheet.rows:
         if row.kind != "indicator":
             continue
-        item = {"level1": re.sub(r"（[\d.]+分）$", "", row.get("level1")), "level2": row.get("level2")}
+        item = {"level1": LEVEL1_WEIGHT.sub("", row.get("level1")), "level2": row.get("level2")}
         item.update({name: row.get(name) for name in fields})
         if any(item[name] not in ("", None) for name in fields):
             if not item["name"]:
@@ -192,6 +210,7 @@ def declaration_from_sheet(sheet: ReadSheet) -> dict:
 # --- §2.2 部门整体绩效目标表 -------------------------------------------------------------------
 
 RATE_LINE = "其中：部门年度整体预算完成率："
+RATE_PREFIX = re.compile(r"^\s*其中\s*[：:]\s*部门年度整体预算完成率\s*[：:]\s*")
 INCOME_ROWS = [
     ("总额（万元）", None),
     ("1.财政拨款收入", None),
@@ -250,6 +269,7 @@ def _block_rows(data: dict, period: str) -> list[Row]:
             Row(
                 [Cell(key["name"], colspan=3, field="name"), Cell(key["value"], colspan=2, field="value")],
                 f"key-{period}",
+                repeats=True,
             )
         )
     rate = block.get("budget_completion_rate", "")
@@ -282,13 +302,15 @@ def _block_rows(data: dict, period: str) -> list[Row]:
             if index == 0:
                 span = len(indicators)
                 cells += [
-                    Cell(task["name"], rowspan=span, field="task.name"),
-                    Cell(task["goal"], rowspan=span, style=Style.RICH, field="task.goal"),
+                    Cell(task["name"], rowspan=span, field="task.name", block=True),
+                    Cell(task["goal"], rowspan=span, style=Style.RICH, field="task.goal", block=True),
                 ]
             cells += [Cell(indicator["name"], field="name"), Cell(indicator["standard"], field="standard")]
             if index == 0:
-                cells.append(Cell(task["projects"], rowspan=len(indicators), field="task.projects"))
-            rows.append(Row(cells, marker=f"task-{period}"))
+                cells.append(
+                    Cell(task["projects"], rowspan=len(indicators), field="task.projects", block=True)
+                )
+            rows.append(Row(cells, marker=f"task-{period}", repeats=True))
     rows[0].cells.insert(0, label("本年" if annual else "三年期", rowspan=len(rows)))
     return rows
 
@@ -320,6 +342,25 @@ def target_table_layout(data: dict) -> Layout:
         subtitle_right="单位：万元",
         meta={"department": data["department"], "year": data["year"]},
     )
+
+
+def target_table_template(department: str, year: int) -> dict:
+    """An empty 部门整体绩效目标表 with one key indicator and one task in each block."""
+    block = {
+        "goal": "",
+        "budget_completion_rate": "",
+        "key_indicators": [{"name": "", "value": ""}],
+        "tasks": [{"name": "", "goal": "", "projects": "", "indicators": [{"name": "", "standard": ""}]}],
+    }
+    return {
+        "department": department,
+        "year": year,
+        "duties": "",
+        "income": dict.fromkeys(TARGET_TABLE_INCOMES, "0"),
+        "blocks": {"annual": block, "three_year": block},
+        "other_notes": "",
+        "remark": "",
+    }
 
 
 def sheet_grouped_rows(sheet: ReadSheet, marker: str, parent, child) -> list[dict]:
@@ -360,7 +401,7 @@ def target_table_from_sheet(sheet: ReadSheet) -> dict:
         block = sheet_form_fields(sheet, {f"block-{period}"})
         blocks[period] = {
             "goal": block.get("goal", ""),
-            "budget_completion_rate": block.get("budget_completion_line", "").removeprefix(RATE_LINE),
+            "budget_completion_rate": RATE_PREFIX.sub("", block.get("budget_completion_line", "")),
             "key_indicators": [
                 {"name": row.get("name"), "value": row.get("value")}
                 for row in sheet.rows
@@ -438,7 +479,13 @@ def projects_layout(data: dict, outline: Outline) -> Layout:
     for project in projects:
         units.setdefault(project["unit"] or data["department"], []).append(project)
     for unit, items in units.items():
-        rows.append(Row([Cell(unit, field="unit"), *amount_cells(items), Cell(""), Cell("")], marker="unit"))
+        rows.append(
+            Row(
+                [Cell(unit, field="unit"), *amount_cells(items), Cell(""), Cell("")],
+                marker="unit",
+                repeats=True,
+            )
+        )
         for project in items:
             rows.append(
                 Row(
@@ -458,6 +505,7 @@ def projects_layout(data: dict, outline: Outline) -> Layout:
                         Cell(serialized_indicators(project["indicators"], outline), field="indicator_text"),
                     ],
                     marker="project",
+                    repeats=True,
                 )
             )
     return Layout(
@@ -470,6 +518,12 @@ def projects_layout(data: dict, outline: Outline) -> Layout:
         subtitle_right="单位：万元",
         meta={"department": data["department"], "year": data["year"]},
     )
+
+
+def projects_template(department: str, year: int) -> dict:
+    """A 项目支出绩效目标表 of one empty project."""
+    project = {"name": "", "unit": "", "goal": "", "indicators": [], **dict.fromkeys(PROJECT_AMOUNTS, "0")}
+    return {"department": department, "year": year, "projects": [project]}
 
 
 def projects_from_sheet(sheet: ReadSheet) -> dict:

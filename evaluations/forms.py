@@ -63,7 +63,7 @@ class DepartmentEvaluationHeaderForm(forms.Form):
 
 class EvaluationTaskIndicatorForm(RowForm):
     verbose_name = "关键指标"
-    name = text_field("关键指标")
+    name = text_field("关键指标", line=True)
     completion = text_field("指标完成情况", required=False, max_length=20000, rows=2)
 
 
@@ -72,7 +72,7 @@ class EvaluationTaskForm(RowForm):
     rich_fields = ("expected", "completion")
     children = {"indicators": row_formset(EvaluationTaskIndicatorForm)}
 
-    name = text_field("任务")
+    name = text_field("任务", line=True)
     expected = RichTextField("预期目标", rows=2)
     completion = RichTextField("目标完成情况", rows=2)
     amount = AmountField("任务涉及资金（万元）")

@@ -12,7 +12,13 @@ from declarations.layouts import (
     sheet_grouped_rows,
     sheet_indicators,
 )
-from evaluations.models import FUND_COLUMNS, FUND_SOURCES, grade_for
+from evaluations.models import (
+    DEPARTMENT_EVALUATION_AMOUNTS,
+    FUND_COLUMNS,
+    FUND_SOURCES,
+    PROJECT_EVALUATION_AMOUNTS,
+    grade_for,
+)
 from evaluations.services import NARRATIVE_FIELDS
 from indicators.models import Outline
 
@@ -103,17 +109,25 @@ def department_evaluation_layout(data: dict) -> Layout:
             cells = []
             if index == 0:
                 cells += [
-                    Cell(task["name"], rowspan=span, field="task.name"),
-                    Cell(task["expected"], rowspan=span, style=Style.RICH, field="task.expected"),
-                    Cell(task["completion"], rowspan=span, style=Style.RICH, field="task.completion"),
+                    Cell(task["name"], rowspan=span, field="task.name", block=True),
+                    Cell(task["expected"], rowspan=span, style=Style.RICH, field="task.expected", block=True),
+                    Cell(
+                        task["completion"],
+                        rowspan=span,
+                        style=Style.RICH,
+                        field="task.completion",
+                        block=True,
+                    ),
                 ]
             cells += [
                 Cell(indicator["name"], field="name"),
                 Cell(indicator["completion"], style=Style.RICH, field="completion"),
             ]
             if index == 0:
-                cells.append(Cell(task["amount"], rowspan=span, style=Style.AMOUNT, field="task.amount"))
-            task_rows.append(Row(cells, marker="task"))
+                cells.append(
+                    Cell(task["amount"], rowspan=span, style=Style.AMOUNT, field="task.amount", block=True)
+                )
+            task_rows.append(Row(cells, marker="task", repeats=True))
     narratives = [
         Row([label(text), Cell(data[field], colspan=5, style=Style.RICH, field=field)], marker="form")
         for field, text in NARRATIVE_LABELS.items()
@@ -129,6 +143,25 @@ def department_evaluation_layout(data: dict) -> Layout:
         subtitle_right="单位：万元",
         meta={"department": data["department"], "year": data["year"]},
     )
+
+
+def department_evaluation_template(department: str, year: int) -> dict:
+    """An empty 部门整体支出绩效自评表 with one task of one key indicator."""
+    return {
+        "department": department,
+        "year": year,
+        "funds": dict.fromkeys(DEPARTMENT_EVALUATION_AMOUNTS, "0"),
+        **dict.fromkeys(NARRATIVE_FIELDS, ""),
+        "tasks": [
+            {
+                "name": "",
+                "expected": "",
+                "completion": "",
+                "amount": "0",
+                "indicators": [{"name": "", "completion": ""}],
+            }
+        ],
+    }
 
 
 def department_evaluation_from_sheet(sheet: ReadSheet) -> dict:
@@ -311,6 +344,22 @@ def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
         subtitle_right="单位：万元",
         meta={"department": data["department"], "year": data["year"], "project": data["project_name"]},
     )
+
+
+def project_evaluation_template(department: str, year: int) -> dict:
+    """An empty 项目支出绩效自评表 (its indicator table is the scheme's tree)."""
+    return {
+        "department": department,
+        "year": year,
+        "project_name": "",
+        "competent_department": "",
+        "implementing_unit": "",
+        "budget_weight": "0",
+        "funds": dict.fromkeys(PROJECT_EVALUATION_AMOUNTS, "0"),
+        "expected_goal": "",
+        "actual_completion": "",
+        "indicators": [],
+    }
 
 
 def project_evaluation_from_sheet(sheet: ReadSheet) -> dict:

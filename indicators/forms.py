@@ -11,7 +11,7 @@ from indicators.services import CategoryIndex
 
 class IndicatorRowForm(RowForm):
     verbose_name = "三级指标"
-    name = text_field("三级指标")
+    name = text_field("三级指标", line=True)
     period_value = text_field("实施周期指标值", required=False)
     annual_value = text_field("年度指标值", required=False)
     # A pasted seed-003 entry may pair a 二级 with another 一级; the stated code is kept for review.
@@ -29,6 +29,7 @@ class Branch:
 
     category: object
     formset: forms.BaseFormSet
+    offset: int = 0  # rows of the tree above this 二级: the page numbers 三级 rows as findings do
 
     @property
     def prefix(self) -> str:
@@ -65,6 +66,10 @@ class IndicatorTree:
                 for child in children
             ]
             self.levels.append((first, branches))
+        above = 0
+        for branch in self.branches:
+            branch.offset = above
+            above += len(branch.formset.forms)
 
     @property
     def branches(self) -> list[Branch]:

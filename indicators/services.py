@@ -1,11 +1,22 @@
 """Filing 三级 rows under a scheme's categories."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from core.text import squash
 from indicators.models import Category, Scheme
 from indicators.serialized import SerializedIndicator, parse_indicator_cell
+
+# “11-数量指标”, “产出指标（50分）”: a code before, a weight after the name.
+CODE = re.compile(r"^[0-9]+[-.、]")
+WEIGHT = re.compile(r"\([0-9.]+分\)$")
+
+
+def category_key(name: str) -> str:
+    """A 一级 or 二级 name as either scheme spells it: “社会效益” = “社会效益指标” = “22-社会效益指标（30分）”."""
+    return WEIGHT.sub("", CODE.sub("", squash(name))).removesuffix("指标")
 
 
 @dataclass
@@ -15,6 +26,7 @@ class CategoryIndex:
     scheme: Scheme
     by_names: dict[tuple[str, str], Category] = field(default_factory=dict)
     by_code: dict[str, Category] = field(default_factory=dict)
+    by_keys: dict[tuple[str, str], Category] = field(default_factory=dict)
 
     @classmethod
     def for_scheme(cls, scheme: Scheme) -> "CategoryIndex":
@@ -24,17 +36,23 @@ class CategoryIndex:
             for child in children:
                 child.parent = first  # spare a query per str(child)
                 index.by_names[(first.name, child.name)] = child
+                index.by_keys[(category_key(first.name), category_key(child.name))] = child
                 index.by_code[child.code] = child
         return index
 
+    def find(self, level1: str, level2: str) -> Category | None:
+        """The 二级 under the 一级 by their names, spelt as either scheme spells them, or None."""
+        found = self.by_names.get((level1, level2))
+        if found is None:
+            found = self.by_keys.get((category_key(level1), category_key(level2)))
+        return found
+
     def second_level(self, level1: str, level2: str, *, row: str) -> Category:
         """The 二级 named ``level2`` under the 一级 named ``level1``; ``row`` names the row in messages."""
-        try:
-            return self.by_names[(level1, level2)]
-        except KeyError:
-            raise ValidationError(
-                f"{row}：指标体系“{self.scheme.name}”中没有“{level1} / {level2}”。"
-            ) from None
+        found = self.find(level1, level2)
+        if found is None:
+            raise ValidationError(f"{row}：指标体系“{self.scheme.name}”中没有“{level1} / {level2}”。")
+        return found
 
     def from_serialized(self, item: SerializedIndicator, *, row: str) -> tuple[Category, Category | None]:
         """(二级, stated 一级 when it does not match the 二级's own 一级) of a parsed seed-003 entry.

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from core.throttle import LoginForm
-from web.views import district, entry, imports, jobs, review, workspace
+from web.views import district, entry, foreign, imports, jobs, review, workspace
 
 urlpatterns = [
     path("", workspace.workspace, name="workspace"),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("forms/new/", workspace.form_create, name="form-create"),
     path("forms/import/", imports.form_import, name="form-import"),
+    path("forms/import/preview/", foreign.import_preview, name="form-import-preview"),
+    path("forms/import/problems.xlsx", foreign.import_annotated, name="form-import-annotated"),
     path("forms/<slug:kind>/<int:pk>/", entry.form_edit, name="form-edit"),
     path("forms/<slug:kind>/<int:pk>/preview/", entry.form_preview, name="form-preview"),
     path("forms/<slug:kind>/<int:pk>/copy-forward/", workspace.form_copy_forward, name="form-copy-forward"),

@@ -7,7 +7,10 @@ the PDF and the spreadsheet cannot drift apart.
 
 Import reads the description back: a row that carries data has a ``marker`` naming its row kind and
 which of its cells hold which fields; the XLSX renderer writes that into a hidden column, and the
-reader maps the cells of each marked row back to fields.
+reader maps the cells of each marked row back to fields. A workbook we did not write is read by the
+same description (``core/exports/foreign.py``): its printed labels locate the rows, a row that
+``repeats`` (a task, an indicator) is read under its column headings, and a ``block`` cell (一级, 二级,
+a task spanning its indicator rows) may be written once for the rows below it.
 """
 
 from dataclasses import dataclass, field
@@ -36,6 +39,7 @@ class Cell:
     blank_zero: bool = False  # the published table leaves zero amounts blank
     align: str = ""  # "center" / "left" / "right"; default by style
     joined: bool = False  # continues the cell above across a repeated table header (no rule between)
+    block: bool = False  # heads a block of rows (merged down); a reader fills it into rows left blank
 
     @property
     def text(self) -> str:
@@ -87,6 +91,7 @@ def label(text: str, colspan: int = 1, rowspan: int = 1, **kwargs) -> Cell:
 class Row:
     cells: list[Cell]
     marker: str = ""  # the row kind for import ("task", "indicator", …); "" for rows of labels only
+    repeats: bool = False  # one of a list of rows (tasks, indicators), printed as many times as there are
 
     def field_cells(self) -> list[Cell]:
         return [cell for cell in self.cells if cell.field]
@@ -169,10 +174,14 @@ def indicator_tree_rows(
                 row_cells = []
                 if child_index == 0 and item_index == 0:
                     text = level1_text(level1) if level1_text else level1
-                    row_cells.append(Cell(text, rowspan=level1_rows, style=Style.LABEL, field="level1"))
+                    row_cells.append(
+                        Cell(text, rowspan=level1_rows, style=Style.LABEL, field="level1", block=True)
+                    )
                 if item_index == 0:
-                    row_cells.append(Cell(level2, rowspan=len(items), style=Style.LABEL, field="level2"))
-                rows.append(Row([*row_cells, *cells(item)], marker=marker))
+                    row_cells.append(
+                        Cell(level2, rowspan=len(items), style=Style.LABEL, field="level2", block=True)
+                    )
+                rows.append(Row([*row_cells, *cells(item)], marker=marker, repeats=True))
     if rows and leading:
         for cell in leading:
             cell.rowspan = len(rows)

@@ -56,9 +56,13 @@ def test_a_file_that_is_not_ours_is_refused_and_nothing_changes(client, preparer
     book.active["B2"] = "随便一个表"
     buffer = io.BytesIO()
     book.save(buffer)
-    response = upload(client, buffer.getvalue())
+    response = upload(client, buffer.getvalue(), name="随便.xlsx")
+    # Without our marker the file is read by its labels, and shown before anything is stored.
+    assert response["Location"] == reverse("form-import-preview")
+    response = client.get(response["Location"])
     assert response.status_code == 400
-    assert "工作表" in response.content.decode()
+    assert "工作表“Sheet”：未能识别表格类型" in response.content.decode()
+    assert 'id="confirm-import"' not in response.content.decode()
 
 
 def test_a_broken_file_gets_a_message(client, preparer):

@@ -5,6 +5,7 @@ from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from core.pages import (
     department_for_user,
     districts_for_user,
     int_param,
+    job_district,
     page_kind,
     require_district_reader,
 )
@@ -60,10 +62,13 @@ def overview(request):
     """Every visible department's forms of one kind and year: status, dates, key totals."""
     require_district_reader(request.user)
     spec = page_kind(request.GET.get("kind") or kinds()[0].slug)
-    year = int_param(request.GET.get("year"), date.today().year)
+    # The first screen lands on data: the latest year with a form of this kind the user may see.
+    latest = spec.model.objects.visible_to(request.user).aggregate(latest=Max("year"))["latest"]
+    year = int_param(request.GET.get("year"), latest or date.today().year)
     status = request.GET.get("status", "")
-    district = int_param(request.GET.get("district"), 0)
+    district = int_param(request.GET.get("district"), 0)  # 0: every district the user may see
     rows = _overview_rows(request.user, spec, year, status if status in FormStatus.values else "", district)
+    districts = list(districts_for_user(request.user))
     if request.GET.get("format") == "xlsx":
         return _overview_xlsx(spec, year, _with_totals(spec, rows))
     page = Paginator(rows, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -80,10 +85,17 @@ def overview(request):
             "count": page.paginator.count,
             "status": status,
             "statuses": FormStatus,
-            "districts": districts_for_user(request.user),
+            "districts": districts,
             "district": district,
+            "job_district": job_district(districts, district),
+            "years_with_forms": [] if rows.exists() else _years_with_forms(request.user, spec),
         },
     )
+
+
+def _years_with_forms(user, spec: KindSpec) -> list[int]:
+    years = spec.model.objects.visible_to(user).values_list("year", flat=True).distinct()
+    return sorted(set(years), reverse=True)[:8]
 
 
 def _overview_xlsx(spec, year, rows):

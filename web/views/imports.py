@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from core.exports.foreign import is_ours
 from core.exports.registry import import_form
 from core.forms import ImportForm
 from core.pages import edit_url, require_preparer
+from web.views.foreign import stash
 
 # --- XLSX import ---------------------------------------------------------------------------------------
 
@@ -20,10 +22,12 @@ def form_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"].read()
+        if not _ours(content):
+            # Not written by us: read by its printed labels, and shown before anything is stored.
+            return stash(request, content, form.cleaned_data["file"].name)
         try:
-            spec, loaded = import_form(
-                form.cleaned_data["file"].read(), department=department, user=request.user
-            )
+            spec, loaded = import_form(content, department=department, user=request.user)
         except ValidationError as error:
             errors = error.messages
         else:
@@ -41,3 +45,11 @@ def form_import(request):
             return redirect(f"{reverse('workspace')}?year={first.year}")
     status = 400 if request.method == "POST" else 200
     return render(request, "web/import.html", {"form": form, "errors": errors}, status=status)
+
+
+def _ours(content: bytes) -> bool:
+    """Whether the file carries our marker; a broken file goes on to ``import_form``, which says why."""
+    try:
+        return is_ours(content)
+    except ValidationError:
+        return True

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exports.bundle import department_year_zip
@@ -58,11 +59,18 @@ def workspace(request):
     departments = list(departments_for_user(user))
     if not departments:
         return render(request, "web/workspace_empty.html")
+    inbox = _inbox(user)
     department = departments[0]
+    waiting = inbox[0][1] if inbox and not user.is_preparer else None
     if request.GET.get("department"):
         department = department_for_user(user, int_param(request.GET["department"], 0))
+    elif waiting is not None:
+        department = waiting.department  # a reviewer opens on what waits for them
     years = department_years(department)
-    year = int_param(request.GET.get("year"), years[0])
+    default_year = (
+        waiting.year if waiting is not None and waiting.department_id == department.pk else years[0]
+    )
+    year = int_param(request.GET.get("year"), default_year)
     may_create = user.prepares(department)
     # One form a year first (the department's own), then the kinds with a form per project.
     specs = sorted(kinds(), key=lambda spec: spec.named)
@@ -93,7 +101,7 @@ def workspace(request):
             "names": names,
             "may_create": may_create,
             "next_year": date.today().year + 1,
-            "inbox": _inbox(user),
+            "inbox": inbox,
             "notifications": notifications,
         },
     )
@@ -154,8 +162,19 @@ def form_create(request):
     if spec.named and not name:
         messages.error(request, f"请填写{spec.name_label}。")
         return redirect(workspace_url)
-    if spec.forms_of(department, year).filter(**spec.identity(name)).exists():
-        messages.error(request, f"{year}年已有{spec.describe(name)}，请直接打开。")
+    existing = spec.forms_of(department, year).filter(**spec.identity(name)).first()
+    if existing is not None:
+        messages.error(
+            request,
+            format_html(
+                '{}年已有{}，未新建。<a class="alert-link" href="{}">打开这张表</a>',
+                year,
+                spec.describe(name),
+                edit_url(spec, existing)
+                if existing.is_editable
+                else reverse("form-preview", args=[spec.slug, existing.pk]),
+            ),
+        )
         return redirect(workspace_url)
     try:
         form = spec.load(
