@@ -83,6 +83,9 @@ class KindSpec:
     review_form: type | None = None
     # Whether two years of the form are compared side by side.
     comparable: bool = True
+    # The row markers (column A of our XLSX) the kind's layouts write and its ``read_sheet`` reads; an
+    # import refuses a row with any other marker instead of dropping it ("preamble" is always known).
+    sheet_markers: frozenset[str] = frozenset()
     # Keys of the record that are the form's identity rather than its content.
     identity_keys: tuple[str, ...] = field(default=("kind", "department", "district", "year"))
 
