@@ -4,6 +4,7 @@ Development works straight after checkout (SQLite file, debug on). Production mo
 (``PERFBUDGET_ENV=production``) refuses to start with ``DEBUG`` on or without a real ``SECRET_KEY``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -147,6 +148,9 @@ STORAGES = {
 # Batch exports run as background jobs: django-tasks with its database backend, so app servers and
 # workers share nothing but PostgreSQL (run workers with `manage.py db_worker`; see docs/deploy.md).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+# A running export job whose worker wrote no heartbeat for this long is failed (its worker died) and
+# can be retried from its page; a worker writes one at least after every department.
+EXPORT_JOB_LEASE = timedelta(minutes=5)
 
 # Uploads: an XLSX or a pasted project table is far below these; anything bigger is refused early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -33,6 +33,7 @@ urlpatterns = [
     path("jobs/<id:pk>/", jobs.job_detail, name="job-detail"),
     path("jobs/<id:pk>/status/", jobs.job_status, name="job-status"),
     path("jobs/<id:pk>/download/", jobs.job_download, name="job-download"),
+    path("jobs/<id:pk>/retry/", jobs.job_retry, name="job-retry"),
     path("departments/<id:department>/compare/", district.years_compare, name="years-compare"),
     path("departments/<id:department>/<id:year>/forms.zip", workspace.department_zip, name="department-zip"),
 ]
