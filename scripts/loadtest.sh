@@ -14,8 +14,10 @@ export DATABASE_URL=postgres://postgres@127.0.0.1:5432/perfload PERFBUDGET_ENV=p
     ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 \
     STATIC_ROOT="$work/static" LOG_LEVEL=WARNING
 .venv/bin/python manage.py migrate -v0
-.venv/bin/python manage.py loadseeds -v0
-.venv/bin/python manage.py generate_demo --departments 60
+# Demo users (the public demo password) are refused in production: this throwaway database gets them
+# in development mode; the server below runs in production mode.
+PERFBUDGET_ENV=development .venv/bin/python manage.py loadseeds -v0
+PERFBUDGET_ENV=development .venv/bin/python manage.py generate_demo --departments 60
 .venv/bin/python manage.py collectstatic --noinput -v0
 # 40 preparers with a form each; 10 more share the forms of the first 10 (same department).
 .venv/bin/python manage.py shell -c "

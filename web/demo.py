@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -85,9 +86,19 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
     return round_money(Decimal(rng.randint(low * 100, high * 100)) / 100)
 
 
+def refuse_demo_users_in_production(what: str, hint: str) -> None:
+    """Demo users sign in with the public ``DEMO_PASSWORD``: a production database never gets them."""
+    if settings.PRODUCTION:
+        raise CommandError(
+            f"生产环境（PERFBUDGET_ENV=production）不{what}：演示用户的密码“{DEMO_PASSWORD}”是公开的，"
+            f"任何人都能登录。{hint}"
+        )
+
+
 @transaction.atomic
 def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 20251123) -> dict[str, int]:
     """Create the missing demo departments (``演示区NN`` / ``…NNNN``) with their forms; returns counts."""
+    refuse_demo_users_in_production("生成演示数据", "演示数据只用于开发和测试环境。")
     rng = random.Random(seed)
     words = vocabulary()
     names = [_department_name(number) for number in range(1, departments + 1)]

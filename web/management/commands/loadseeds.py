@@ -11,8 +11,8 @@ from django.db import transaction
 from core.kinds import get_kind
 from core.models import Department, District, User
 from indicators.library import library_rebuild
+from web.demo import DEMO_PASSWORD, refuse_demo_users_in_production
 
-DEMO_PASSWORD = "perfbudget-demo"
 SEED_DIR = settings.BASE_DIR / "fixtures" / "seeds"
 
 # username, role, department (None for district-wide roles), reviewed departments, superuser
@@ -45,6 +45,10 @@ class Command(BaseCommand):
         **options,
     ):
         self.verbosity = verbosity
+        if not no_users:
+            refuse_demo_users_in_production(
+                "创建演示用户", "请加 --no-users 只载入样表；账号请用 createsuperuser 或在管理后台创建。"
+            )
         paths = sorted(dir.glob("*.json"))
         if not paths:
             raise CommandError(f"{dir} 中没有样表 JSON 文件。")
