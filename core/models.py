@@ -41,6 +41,9 @@ class DepartmentQuerySet(models.QuerySet):
             return self
         if user.role == User.Role.REVIEWER:
             return self.filter(reviewers=user)
+        if user.role == User.Role.FINANCE:
+            # A district's 财政局 reads the districts it serves (and reviews their second tier).
+            return self.filter(district__finance_users=user)
         if user.department_id is None:
             return self.none()
         return self.filter(pk=user.department_id)
@@ -68,6 +71,7 @@ class User(AbstractUser):
         PREPARER = "preparer", "填报人"
         REVIEWER = "reviewer", "审核人"
         FINANCE = "finance", "财政局"
+        CITY_FINANCE = "city-finance", "市财政局"
         ADMINISTRATOR = "admin", "系统管理员"
 
     role = models.CharField("角色", max_length=16, choices=Role, default=Role.PREPARER)
@@ -82,6 +86,13 @@ class User(AbstractUser):
     )
     reviewed_departments = models.ManyToManyField(
         Department, blank=True, related_name="reviewers", verbose_name="负责审核的部门"
+    )
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="finance_users",
+        verbose_name="服务的区",
+        help_text="财政局用户只能查看、审核这些区的部门；市财政局查看所有区，不需要选择。",
     )
 
     objects = UserManager()
@@ -107,8 +118,9 @@ class User(AbstractUser):
 
     @property
     def sees_every_department(self) -> bool:
-        """The finance bureau and administrators read every department."""
-        return self.is_superuser or self.role in {self.Role.FINANCE, self.Role.ADMINISTRATOR}
+        """The city's finance bureau and administrators read every department (a district's 财政局
+        reads the districts it serves: ``districts``)."""
+        return self.is_superuser or self.role in {self.Role.CITY_FINANCE, self.Role.ADMINISTRATOR}
 
     @property
     def is_preparer(self) -> bool:

@@ -106,14 +106,24 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
     todo = [name for name in names if name not in existing]
     if not todo:
         return {"departments": 0}
+    password = make_password(DEMO_PASSWORD)
     districts = {}
     for number in range((departments - 1) // DEPARTMENTS_PER_DISTRICT + 1):
         districts[number], _ = District.objects.get_or_create(name=f"演示区{number + 1:02d}")
+        # Each demo district's 财政局 (financeNN) reads and second-tier reviews that district only.
+        finance, _ = User.objects.get_or_create(
+            username=f"finance{number + 1:02d}",
+            defaults={
+                "role": User.Role.FINANCE,
+                "last_name": f"演示区{number + 1:02d}财政局",
+                "password": password,
+            },
+        )
+        finance.districts.add(districts[number])
     created = Department.objects.bulk_create(
         Department(name=name, district=districts[(names.index(name)) // DEPARTMENTS_PER_DISTRICT])
         for name in todo
     )
-    password = make_password(DEMO_PASSWORD)
     User.objects.bulk_create(
         User(
             username=f"demo{names.index(d.name) + 1:04d}",

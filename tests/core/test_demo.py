@@ -35,3 +35,15 @@ def test_its_declarations_balance_and_statuses_are_mixed():
     declarations = Declaration.objects.filter(department__name__startswith="演示区")
     assert all(not d.arithmetic_problems() for d in declarations)
     assert {FormStatus.APPROVED, FormStatus.DRAFT} <= set(declarations.values_list("status", flat=True))
+
+
+def test_each_demo_district_has_its_own_finance_bureau():
+    from core.models import District, User
+    from web.demo import generate_demo
+
+    generate_demo(2)
+    district = District.objects.get(name="演示区01")
+    finance = User.objects.get(username="finance01")
+    assert finance.role == User.Role.FINANCE
+    assert list(finance.districts.all()) == [district]
+    assert set(Department.objects.visible_to(finance)) == set(district.departments.all())
