@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core.models import Department, District, FormKind, FormStatus, User
 from core.money import round_money
+from core.richtext import clean_rich_text
 from declarations.models import Declaration, DeclarationIndicator, DeclarationTask, Project, ProjectIndicator
 from evaluations.models import (
     DepartmentEvaluation,
@@ -84,6 +85,11 @@ def vocabulary() -> Vocabulary:
 
 def _money(rng: random.Random, low: int, high: int) -> Decimal:
     return round_money(Decimal(rng.randint(low * 100, high * 100)) / 100)
+
+
+def rich(text: str) -> str:
+    """A rich-text field's value as its entry page stores it (paragraphs), so demo rows save back unchanged."""
+    return clean_rich_text(text)
 
 
 def refuse_demo_users_in_production(what: str, hint: str) -> None:
@@ -188,7 +194,7 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
                         year=year,
                         name=template["name"],
                         fiscal_appropriation=_money(rng, 10, 400),
-                        goal=template["goal"],
+                        goal=rich(template["goal"]),
                         position=position,
                         **status(),
                     )
@@ -204,14 +210,17 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
                 DeclarationTask(
                     declaration=declaration,
                     name=task["name"],
-                    content=task["content"],
+                    content=rich(task["content"]),
                     amount=_money(rng, 20, 800),
-                    expected_goal=task["expected_goal"],
+                    expected_goal=rich(task["expected_goal"]),
                     position=position,
                 )
             )
         index = declaration_index[declaration.year]
         rows = sorted(rng.sample(words.declaration_rows, 20), key=lambda r: words.declaration_rows.index(r))
+        # In the scheme's order, as the entry page's tree lists (and saves) them.
+        tree_order = {names: position for position, names in enumerate(index.by_names)}
+        rows.sort(key=lambda r: tree_order.get((r["level1"], r["level2"]), len(tree_order)))
         for position, row in enumerate(rows, start=1):
             category = index.by_names.get((row["level1"], row["level2"]))
             if category is not None:
@@ -231,7 +240,7 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
                 EvaluationTask(
                     evaluation=evaluation,
                     name=task["name"],
-                    expected=task["expected_goal"],
+                    expected=rich(task["expected_goal"]),
                     completion="<p>已完成。</p>",
                     amount=_money(rng, 20, 800),
                     position=position,
@@ -306,7 +315,8 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
                     actual_value=actual,
                     weight=weight,
                     score=min(score, weight),
-                    deviation_reason="" if score >= weight else "<p>受客观因素影响，下一步加强跟踪。</p>",
+                    # A plain-text field: markup here would make the row unsavable on its entry page.
+                    deviation_reason="" if score >= weight else "受客观因素影响，下一步加强跟踪。",
                     position=position,
                 )
             )
