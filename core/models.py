@@ -497,6 +497,26 @@ class ExportJob(models.Model):
         return int(self.done * 100 / self.total) if self.total else 0
 
 
+class RenderedPdf(models.Model):
+    """A PDF rendered from one exact print document: the SHA-256 of its HTML and of the renderer's
+    version is the key, so an unchanged form (same data, same layout) is rendered once and every later
+    download, ZIP or job serves the stored bytes (``core/exports/pdfcache.py``). Any change to a form
+    changes its HTML and so its key: a stored PDF is never stale. Rows unused for
+    ``PDF_CACHE_DAYS`` are deleted."""
+
+    key = models.CharField("键", max_length=64, unique=True)
+    content = models.BinaryField("PDF")
+    size = models.PositiveIntegerField("字节数")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "已生成的 PDF"
+        verbose_name_plural = "已生成的 PDF"
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class PendingImport(models.Model):
     """An uploaded XLSX waiting for its uploader's yes: the import would delete content, create a form
     or overwrite one of unknown version (``core.exports.registry.ImportNeedsConfirmation``).

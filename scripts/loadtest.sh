@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load test: gunicorn (production settings) and PostgreSQL on 127.0.0.1, 50 simulated preparers
-# browsing, editing and saving drafts for 2 minutes. Not part of the test run.
+# browsing, editing and saving drafts for 2 minutes, a PDF every 5th round. Not part of the test run.
 #   bash scripts/loadtest.sh            # USERS=50 DURATION=120 THINK=1 (seconds between rounds; 0 = stress)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -33,7 +33,8 @@ for n in range(1, $USERS + 1):
         user.save()
     form = Declaration.objects.get(department=owner.department, year=2025)
     Declaration.objects.filter(pk=form.pk).update(status=FormStatus.DRAFT, version=1)
-    lines.append(f'{user.username} /forms/declaration/{form.pk}/')
+    before = Declaration.objects.get(department=owner.department, year=2024)
+    lines.append(f'{user.username} /forms/declaration/{form.pk}/ /forms/declaration/{before.pk}/download.pdf')
 open('$work/forms.txt', 'w').write(chr(10).join(lines))
 "
 .venv/bin/gunicorn -c gunicorn.conf.py --bind "127.0.0.1:$PORT" --access-logfile /dev/null --daemon --pid "$work/gunicorn.pid"

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from core.exports.html import render_pdf
+from core.exports.pdfcache import render_pdf_stored
 from core.exports.xlsx import read_xlsx, render_xlsx
 from core.kinds import KindSpec, Loaded, get_kind, spec_for
 from core.models import Department, FormBase
@@ -33,7 +33,8 @@ class Exporter:
 
 
 EXPORTERS = {
-    "pdf": Exporter("pdf", "pdf", "application/pdf", render_pdf),
+    # A PDF is rendered once per print document and stored (core/exports/pdfcache.py).
+    "pdf": Exporter("pdf", "pdf", "application/pdf", render_pdf_stored),
     "xlsx": Exporter(
         "xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx
     ),

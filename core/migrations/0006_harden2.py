@@ -58,5 +58,19 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '待确认的导入',
             },
         ),
+        migrations.CreateModel(
+            name='RenderedPdf',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=64, unique=True, verbose_name='键')),
+                ('content', models.BinaryField(verbose_name='PDF')),
+                ('size', models.PositiveIntegerField(verbose_name='字节数')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='生成时间')),
+            ],
+            options={
+                'verbose_name': '已生成的 PDF',
+                'verbose_name_plural': '已生成的 PDF',
+            },
+        ),
         migrations.RunPython(finance_users_keep_their_districts, migrations.RunPython.noop),
     ]
