@@ -2,14 +2,15 @@
 # Load test: gunicorn (production settings) and PostgreSQL on 127.0.0.1, 50 simulated preparers
 # browsing, editing and saving drafts for 2 minutes, a PDF every 5th round. Not part of the test run.
 #   bash scripts/loadtest.sh            # USERS=50 DURATION=120 THINK=1 (seconds between rounds; 0 = stress)
+#                                       # LOAD_DB=perfload (the database it drops and fills), PORT=8765
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 source scripts/postgres.sh
-USERS="${USERS:-50}" DURATION="${DURATION:-120}" PORT="${PORT:-8765}" THINK="${THINK:-1}"
+USERS="${USERS:-50}" DURATION="${DURATION:-120}" PORT="${PORT:-8765}" THINK="${THINK:-1}" LOAD_DB="${LOAD_DB:-perfload}"
 work="$(mktemp -d)"
-psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS perfload" -c "CREATE DATABASE perfload"
-export DATABASE_URL=postgres://postgres@127.0.0.1:5432/perfload PERFBUDGET_ENV=production DEBUG=false \
+psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $LOAD_DB" -c "CREATE DATABASE $LOAD_DB"
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$LOAD_DB" PERFBUDGET_ENV=production DEBUG=false \
     SECRET_KEY="load-$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 60)" \
     ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 \
     STATIC_ROOT="$work/static" LOG_LEVEL=WARNING

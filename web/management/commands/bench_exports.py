@@ -27,7 +27,7 @@ from core.exports.frozen import export_for_download
 from core.exports.html import render_pdf
 from core.exports.registry import EXPORTERS, export_form
 from core.kinds import get_kind
-from core.models import Department, User
+from core.models import Department, RenderedPdf, User
 from core.workflow import form_approve_and_freeze
 from declarations.models import Declaration
 
@@ -50,10 +50,25 @@ class Command(BaseCommand):
         parser.add_argument("--frozen-repeat", type=int, default=50, help="冻结文件下载的重复次数")
         parser.add_argument("--frozen-only", action="store_true", help="只测冻结文件下载，不测渲染")
         parser.add_argument(
+            "--stored", action="store_true", help="只测未变化表格的 PDF：首次渲染与之后从数据库读取已生成文件"
+        )
+        parser.add_argument(
             "--rows", default="", help="逗号分隔的指标行数：只测把样表扩充到这些行数后的 PDF 渲染时间"
         )
 
-    def handle(self, *args, repeat: int, frozen_repeat: int, frozen_only: bool, rows: str = "", **options):
+    def handle(
+        self,
+        *args,
+        repeat: int,
+        frozen_repeat: int,
+        frozen_only: bool,
+        rows: str = "",
+        stored=False,
+        **options,
+    ):
+        if stored:
+            self.bench_stored(frozen_repeat)
+            return
         if rows:
             self.bench_rows(sorted({int(n) for n in rows.split(",")}), repeat)
             return
@@ -133,6 +148,27 @@ class Command(BaseCommand):
                     f"{kind:<14}{size:>6}{sum(len(t.rows) for t in layout.tables):>12}{pages:>7}"
                     f"{statistics.median(timings):>10.2f}{min(timings):>9.2f}"
                 )
+
+    def bench_stored(self, repeat: int) -> None:
+        """A draft's PDF download: the first renders and stores it, the later ones read it back
+        (``core/exports/pdfcache.py``); inside a transaction rolled back."""
+        self.stdout.write(f"{'seed':<5}{'form':<18}{'first s':>9}{'stored median ms':>18}{'bytes':>10}")
+        for prefix, kind, name, year in SEED_FORMS:
+            department = Department.objects.get(name=name)
+            with transaction.atomic():
+                RenderedPdf.objects.all().delete()
+                start = time.perf_counter()
+                export_form(kind, "pdf", department, year)
+                first = time.perf_counter() - start
+                timings = []
+                for _ in range(repeat):
+                    start = time.perf_counter()
+                    _filename, _type, content = export_form(kind, "pdf", department, year)
+                    timings.append(time.perf_counter() - start)
+                transaction.set_rollback(True)
+            self.stdout.write(
+                f"{prefix:<5}{kind:<18}{first:>9.2f}{statistics.median(timings) * 1000:>18.1f}{len(content):>10,}"
+            )
 
 
 def _pages(content: bytes) -> int:
