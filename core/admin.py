@@ -43,15 +43,15 @@ class DepartmentAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "display_name", "role", "department", "is_active"]
-    list_filter = ["role", "department__district", "department", "is_active"]
-    filter_horizontal = ["reviewed_departments", "groups", "user_permissions"]
+    list_filter = ["role", "department__district", "districts", "department", "is_active"]
+    filter_horizontal = ["reviewed_departments", "districts", "groups", "user_permissions"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
-        ("岗位", {"fields": ["role", "department", "reviewed_departments"]}),
+        ("岗位", {"fields": ["role", "department", "reviewed_departments", "districts"]}),
     ]
     add_fieldsets = [
         *DjangoUserAdmin.add_fieldsets,
-        ("岗位", {"fields": ["role", "department"]}),
+        ("岗位", {"fields": ["role", "department", "districts"]}),
     ]
 
 

@@ -316,6 +316,19 @@ def _audit_rows(form: FormBase, before: dict, after: dict) -> None:
         entry.save(update_fields=["changes"])
 
 
+# The last input of every entry form (templates/forms/_edit_base.html). A browser sends the fields in page
+# order, so a body cut short by a dropped connection lacks it: such a POST is refused whole, never saved
+# as if the missing rows and texts had been deleted.
+COMPLETE_FIELD = "entry_complete"
+COMPLETE_VALUE = "1"
+TRUNCATED_MESSAGE = "提交的内容不完整（可能网络中断），未保存，请重新提交。"
+
+
+def post_is_complete(data) -> bool:
+    """Whether a POST of an entry page reached its last input (``COMPLETE_FIELD``)."""
+    return data is not None and data.get(COMPLETE_FIELD) == COMPLETE_VALUE
+
+
 class VersionForm(forms.Form):
     """The version the editor loaded: a save based on an older version is refused (optimistic locking)."""
 
@@ -390,7 +403,14 @@ class Editor:
     def is_bound(self) -> bool:
         return self.data is not None
 
+    @property
+    def truncated(self) -> bool:
+        """A bound page whose body stops before its last input: nothing of it may be saved."""
+        return self.is_bound and not post_is_complete(self.data)
+
     def is_valid(self) -> bool:
+        if self.truncated:
+            return False
         parts = [self.version_form.is_valid(), self.header.is_valid()]
         parts += [formset.is_valid() for formset in self.formsets.values()]
         if self.tree is not None:

@@ -110,6 +110,9 @@ class KindSpec:
     # template(department, year) -> an empty record with one row in each repeating part: drawn with
     # ``layout``, it is the map by which a workbook we did not write is read (core/exports/foreign.py).
     template: Callable[[str, int], dict] | None = None
+    # The row markers (column A of our XLSX) the kind's layouts write and its ``read_sheet`` reads; an
+    # import refuses a row with any other marker instead of dropping it ("preamble" is always known).
+    sheet_markers: frozenset[str] = frozenset()
     # Keys of the record that are the form's identity rather than its content.
     identity_keys: tuple[str, ...] = field(default=("kind", "department", "district", "year"))
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from core.money import AMOUNT_MAX, AMOUNT_MAX_MESSAGE, format_exact_amount
 
@@ -42,6 +43,9 @@ class DepartmentQuerySet(models.QuerySet):
             return self
         if user.role == User.Role.REVIEWER:
             return self.filter(reviewers=user)
+        if user.role == User.Role.FINANCE:
+            # A district's 财政局 reads the districts it serves (and reviews their second tier).
+            return self.filter(district__finance_users=user)
         if user.department_id is None:
             return self.none()
         return self.filter(pk=user.department_id)
@@ -69,6 +73,7 @@ class User(AbstractUser):
         PREPARER = "preparer", "填报人"
         REVIEWER = "reviewer", "审核人"
         FINANCE = "finance", "财政局"
+        CITY_FINANCE = "city-finance", "市财政局"
         ADMINISTRATOR = "admin", "系统管理员"
 
     role = models.CharField("角色", max_length=16, choices=Role, default=Role.PREPARER)
@@ -83,6 +88,13 @@ class User(AbstractUser):
     )
     reviewed_departments = models.ManyToManyField(
         Department, blank=True, related_name="reviewers", verbose_name="负责审核的部门"
+    )
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="finance_users",
+        verbose_name="服务的区",
+        help_text="财政局用户只能查看、审核这些区的部门；市财政局查看所有区，不需要选择。",
     )
 
     objects = UserManager()
@@ -108,8 +120,9 @@ class User(AbstractUser):
 
     @property
     def sees_every_department(self) -> bool:
-        """The finance bureau and administrators read every department."""
-        return self.is_superuser or self.role in {self.Role.FINANCE, self.Role.ADMINISTRATOR}
+        """The city's finance bureau and administrators read every department (a district's 财政局
+        reads the districts it serves: ``districts``)."""
+        return self.is_superuser or self.role in {self.Role.CITY_FINANCE, self.Role.ADMINISTRATOR}
 
     @property
     def is_preparer(self) -> bool:
@@ -454,8 +467,30 @@ class Notification(models.Model):
         return self.message
 
 
+STALE_JOB_MESSAGE = "后台处理中断：超过{minutes}分钟没有进展（处理它的后台进程可能已停止），任务未完成。请点击“重试”重新生成。"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def expire_stale(self, now=None) -> int:
+        """Mark failed the running jobs whose worker sent no heartbeat within the lease
+        (``settings.EXPORT_JOB_LEASE``): a worker that died leaves no job “进行中” forever."""
+        now = now or timezone.now()
+        lease = settings.EXPORT_JOB_LEASE
+        message = STALE_JOB_MESSAGE.format(minutes=max(1, round(lease.total_seconds() / 60)))
+        stale = self.filter(status=ExportJob.Status.RUNNING).filter(
+            models.Q(heartbeat_at__lt=now - lease)
+            | models.Q(heartbeat_at__isnull=True, created_at__lt=now - lease)
+        )
+        return stale.update(status=ExportJob.Status.FAILED, error=message, finished_at=now)
+
+
 class ExportJob(models.Model):
-    """A batch export run by a background worker; the page polls its progress and downloads the result."""
+    """A batch export run by a background worker; the page polls its progress and downloads the result.
+
+    A running job's worker writes ``heartbeat_at`` when it starts and on every step of progress; a job
+    without a heartbeat for the lease is failed (``ExportJob.objects.expire_stale``) and can be retried.
+    Each run is one ``attempt``: a worker still running an expired attempt can no longer write to it.
+    """
 
     class Kind(models.TextChoices):
         DISTRICT_ZIP = "district-zip", "全区表格打包"
@@ -480,6 +515,10 @@ class ExportJob(models.Model):
     error = models.TextField("错误", blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
+    attempt = models.PositiveIntegerField("第几次运行", default=1)
+
+    objects = ExportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = "后台导出任务"
@@ -494,6 +533,51 @@ class ExportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class RenderedPdf(models.Model):
+    """A PDF rendered from one exact print document: the SHA-256 of its HTML and of the renderer's
+    version is the key, so an unchanged form (same data, same layout) is rendered once and every later
+    download, ZIP or job serves the stored bytes (``core/exports/pdfcache.py``). Any change to a form
+    changes its HTML and so its key: a stored PDF is never stale. Rows unused for
+    ``PDF_CACHE_DAYS`` are deleted."""
+
+    key = models.CharField("键", max_length=64, unique=True)
+    content = models.BinaryField("PDF")
+    size = models.PositiveIntegerField("字节数")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "已生成的 PDF"
+        verbose_name_plural = "已生成的 PDF"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class PendingImport(models.Model):
+    """An uploaded XLSX waiting for its uploader's yes: the import would delete content, create a form
+    or overwrite one of unknown version (``core.exports.registry.ImportNeedsConfirmation``).
+
+    Nothing of it is saved until confirmed; ``versions`` are the forms' versions the user was shown, and
+    the confirmation is refused if any changed meanwhile. Rows older than a day are deleted.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name="上传人"
+    )
+    filename = models.CharField("文件名", max_length=200)
+    content = models.BinaryField("文件")
+    versions = models.JSONField("确认时的版本", default=dict)
+    warnings = models.JSONField("提示", default=list)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待确认的导入"
+        verbose_name_plural = "待确认的导入"
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class LoginAttempt(models.Model):

@@ -72,11 +72,32 @@ def require_district_reader(user) -> None:
         raise Http404
 
 
+# A query parameter beyond a 64-bit integer is no id or year: SQLite cannot even compare it.
+INT_PARAM_LIMIT = 2**63 - 1
+
+
+class IdConverter:
+    """The URL converter ``id``: digits within ``INT_PARAM_LIMIT`` (a longer number matches no page)."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > INT_PARAM_LIMIT:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
 def int_param(value, default: int) -> int:
+    """An integer typed into a URL or a form, or ``default`` (not a number, or beyond 64 bits)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return default
+    return number if -INT_PARAM_LIMIT <= number <= INT_PARAM_LIMIT else default
 
 
 def edit_url(spec: KindSpec, form: FormBase) -> str:

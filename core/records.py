@@ -58,3 +58,42 @@ def _plain(value) -> str:
     if isinstance(value, dict | list):
         return "；".join(f"{v}" for v in (value.values() if isinstance(value, dict) else value))
     return rich_text_plain(str(value)) if "<" in str(value) else str(value)
+
+
+def _empty(value) -> bool:
+    return value in (None, "", [], {}) or (
+        isinstance(value, str) and value.strip() in {"", "0.00", "<p></p>"}
+    )
+
+
+def _count(value) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def removals(
+    old, new, path: str = "", *, skip: set[str] = frozenset(), labels: dict[str, str] | None = None
+) -> list[str]:
+    """What a change from record ``old`` to ``new`` deletes, in words: fewer rows in a list
+    (“任务：现有5项，将只剩0项”), a text or amount emptied (“总体绩效目标：现为“…”，将被清空”).
+    ``labels`` name the keys beyond ``FIELD_LABELS`` (a model's verbose names)."""
+    labels = {**(labels or {}), **FIELD_LABELS}
+    if isinstance(old, dict):
+        new = new if isinstance(new, dict) else {}
+        found = []
+        for key, value in old.items():
+            if key in skip:
+                continue
+            label = labels.get(key, key)
+            found += removals(value, new.get(key), f"{path} / {label}" if path else label, labels=labels)
+        return found
+    if isinstance(old, list):
+        new = new if isinstance(new, list) else []
+        found = []
+        if len(new) < len(old):
+            found.append(f"{path}：现有{len(old)}项，将只剩{len(new)}项")
+        for index, (before, after) in enumerate(zip(old, new, strict=False)):
+            found += removals(before, after, f"{path}第{index + 1}项", labels=labels)
+        return found
+    if not _empty(old) and _empty(new):
+        return [f"{path}：现为“{_plain(old)[:20]}”，将被清空"]
+    return []

@@ -135,6 +135,21 @@ def form_upsert(
     return form, created
 
 
+# Rows per table of a form (a form's indicators, its tasks, one task's key indicators, all key
+# indicators of its tasks): the largest real forms have a few dozen; every export renders each row,
+# and a PDF of a few hundred rows already takes seconds (docs/benchmarks.md).
+MAX_TABLE_ROWS = 300
+
+
+def check_row_count(count: int, label: str) -> None:
+    if count > MAX_TABLE_ROWS:
+        raise ValidationError(
+            f"{label}最多 {MAX_TABLE_ROWS} 行（现有 {count} 行），未保存：行数过多的表格无法在合理时间内导出 PDF。"
+            "请合并或精简后再保存。",
+            code="too_many_rows",
+        )
+
+
 def rows_replace(
     model: type[models.Model],
     *,
@@ -150,6 +165,7 @@ def rows_replace(
     Messages name the table and the row (“年度重点工作任务第2行“名称”：…”). ``save_each`` saves rows one by
     one so that their primary keys are known for nested rows.
     """
+    check_row_count(len(rows), label)
     objects = []
     errors = []
     rich_fields = set(rich_fields)
@@ -193,6 +209,7 @@ def task_rows_replace(
 
     ``indicator_label`` is formatted with the task's ``number`` (“主要任务第{number}项的关键指标”).
     """
+    check_row_count(sum(len(indicators) for _task, indicators in tasks), f"{label}的关键指标（各项合计）")
     saved = rows_replace(
         task_model,
         parent_field=parent_field,

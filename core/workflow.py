@@ -63,12 +63,15 @@ def _preparers(form: FormBase):
 
 
 def tier_reviewers(form: FormBase, tier: int):
-    """Who reviews ``form`` at ``tier``: the department's assigned reviewers, then the finance bureau."""
+    """Who reviews ``form`` at ``tier``: the department's assigned reviewers, then the finance bureau
+    of the department's district (the 财政局 users serving it; the city's bureau only reads)."""
     if tier == 1:
         return User.objects.filter(
             role=User.Role.REVIEWER, reviewed_departments=form.department_id, is_active=True
         )
-    return User.objects.filter(role=User.Role.FINANCE, is_active=True)
+    return User.objects.filter(
+        role=User.Role.FINANCE, districts=form.department.district_id, is_active=True
+    ).distinct()
 
 
 def can_review(user, form: FormBase) -> bool:

@@ -6,6 +6,7 @@ from declarations import checks, forms, layouts, records, services
 from declarations.models import Declaration, DeclarationIndicator, Project, ProjectIndicator, TargetTable
 from indicators.models import scheme_outline
 
+PERIODS = ("annual", "three_year")
 INDICATOR_USE = ("category__parent__name", "category__name", "name", "annual_value")
 
 
@@ -91,6 +92,7 @@ def register_kinds() -> None:
             layout=declaration_layout,
             read_sheet=lambda sheet: [layouts.declaration_from_sheet(sheet)],
             template=layouts.declaration_template,
+            sheet_markers=frozenset({"name", "budget", "task", "form", "indicator"}),
             findings=checks.declaration_findings,
             editor=forms.DeclarationEditor,
             indicator_groups=lambda data: {"": data["indicators"]},
@@ -109,6 +111,13 @@ def register_kinds() -> None:
             layout=layouts.target_table_layout,
             read_sheet=lambda sheet: [layouts.target_table_from_sheet(sheet)],
             template=layouts.target_table_template,
+            sheet_markers=frozenset(
+                {
+                    "income",
+                    "form",
+                    *(f"{row}-{period}" for row in ("block", "key", "task") for period in PERIODS),
+                }
+            ),
             findings=checks.target_table_findings,
             editor=forms.TargetTableEditor,
             key_figure=("预算收入总额", "income_total"),
@@ -127,6 +136,7 @@ def register_kinds() -> None:
             layout=projects_layout,
             read_sheet=lambda sheet: project_split(layouts.projects_from_sheet(sheet)),
             template=layouts.projects_template,
+            sheet_markers=frozenset({"unit", "project"}),
             findings=checks.project_findings,
             editor=forms.ProjectEditor,
             split=project_split,

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from core.models import Department, FormKind
 from core.services import (
+    check_row_count,
     control_errors,
     form_upsert,
     parse_amount,
@@ -221,6 +222,10 @@ def project_replace(
         values["position"] = position
     # An entry page edits one project by its id, so the project can be renamed.
     identity = {"pk": instance.pk} if instance is not None else {"name": name}
+    others = Project.objects.filter(department=department, year=year)
+    if instance is None and not others.filter(name=name).exists():
+        # The projects are the rows of the department's 项目支出绩效目标表.
+        check_row_count(others.count() + 1, f"{year}年的项目支出绩效目标表")
     project, _ = form_upsert(
         Project,
         department=department,
@@ -262,6 +267,7 @@ def projects_replace(
 ) -> tuple[list[Project], list[str]]:
     """Load a department's whole 项目支出绩效目标表 (seed-003 shape): one project target per row, in order."""
     projects, warnings = [], []
+    check_row_count(len(data.get("projects", [])), f"{year}年的项目支出绩效目标表")
     for position, project_data in enumerate(data.get("projects", []), start=1):
         project, project_warnings = project_replace(
             department=department, year=year, data=project_data, position=position, user=user, message=message

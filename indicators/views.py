@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from core.models import Department
+from core.text import control_character, strip_control
 from indicators.models import LibraryIndicator, LibraryValue
 
 LIMIT = 12
@@ -19,8 +20,11 @@ def suggest(request):
     Each comes with its most used target values; department names are only those the user may see.
     Three queries (session, user aside): the indicators, their values, the visible departments.
     """
-    level2 = request.GET.get("level2", "").strip()
-    query = request.GET.get("q", "").strip()[:50]
+    # Control characters (NUL among them: PostgreSQL cannot compare a text holding one) are no part
+    # of an indicator's name: they are dropped, and the answer says so.
+    typed = request.GET.get("level2", "") + request.GET.get("q", "")
+    level2 = strip_control(request.GET.get("level2", "")).strip()
+    query = strip_control(request.GET.get("q", "")).strip()[:50]
     indicators = LibraryIndicator.objects.active().for_level2(level2)
     if query:
         indicators = indicators.filter(Q(name__icontains=query))
@@ -49,7 +53,12 @@ def suggest(request):
                     ],
                 }
                 for indicator in indicators
-            ]
+            ],
+            **(
+                {"message": f"搜索词含有不可见的控制字符（{found}），已忽略该字符。"}
+                if (found := control_character(typed))
+                else {}
+            ),
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -5,6 +5,7 @@ Development works straight after checkout (SQLite file, debug on). Production mo
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +67,24 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Scripts only from our own static files (no inline script, no on* handler: tests/core/test_headers.py
+# renders the pages and checks); inline style attributes are allowed (column widths of the official
+# tables); data: images are Bootstrap's icons.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 ROOT_URLCONF = "perfbudget.urls"
 WSGI_APPLICATION = "perfbudget.wsgi.application"
@@ -150,6 +170,9 @@ STORAGES = {
 # Batch exports run as background jobs: django-tasks with its database backend, so app servers and
 # workers share nothing but PostgreSQL (run workers with `manage.py db_worker`; see docs/deploy.md).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+# A running export job whose worker wrote no heartbeat for this long is failed (its worker died) and
+# can be retried from its page; a worker writes one at least after every department.
+EXPORT_JOB_LEASE = timedelta(minutes=5)
 
 # The site's public address: printed (with a QR code) in every frozen PDF's footer as the address of
 # its verification page, so it must be the address citizens reach (https://… in production).

@@ -1,5 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from core.pages import IdConverter
+
+# ``<id:pk>``: an integer within 64 bits; a longer one is no page (404), not a database error.
+register_converter(IdConverter, "id")
 
 admin.site.site_header = "预算绩效管理系统"
 admin.site.site_title = "预算绩效管理"

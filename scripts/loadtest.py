@@ -1,7 +1,8 @@
 """A load test: N simulated preparers browse, edit and save drafts against a running server.
 
 Each user signs in, opens the workspace, the declaration entry page and the preview, and saves the
-declaration with one amount changed, in a loop, for the given duration. Some users share a declaration
+declaration with one amount changed, in a loop, for the given duration; every 5th round it also
+downloads the PDF of a form it does not edit (its department's declaration of the year before). Some users share a declaration
 with a colleague of the same department, so concurrent saves of one form happen and must be refused
 (409), never lost: afterwards the stored version of each form must equal 1 + its accepted saves
 (checked in the database by scripts/loadtest.sh).
@@ -69,13 +70,16 @@ class User:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
 
-    def request(self, label: str, path: str, data: dict | None = None) -> tuple[int, str]:
+    def request(
+        self, label: str, path: str, data: dict | None = None, binary: bool = False
+    ) -> tuple[int, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body)
         started = time.perf_counter()
         try:
             with self.opener.open(request, timeout=60) as response:
-                status, text = response.status, response.read().decode()
+                content = response.read()
+                status, text = response.status, "" if binary else content.decode()
         except urllib.error.HTTPError as error:
             status, text = error.code, error.read().decode(errors="replace")
         self.stats.record(label, status, time.perf_counter() - started)
@@ -108,7 +112,7 @@ class Stats:
             self.statuses[(label, status)] += 1
 
 
-def run_user(user: User, form_path: str, deadline: float, stats: Stats, think: float):
+def run_user(user: User, form_path: str, deadline: float, stats: Stats, think: float, pdf_path: str = ""):
     user.sign_in()
     rounds = 0
     while time.monotonic() < deadline:
@@ -127,6 +131,9 @@ def run_user(user: User, form_path: str, deadline: float, stats: Stats, think: f
             with stats.lock:
                 stats.saves[form_path] += 1
         user.request("预览", form_path + "preview/")
+        if pdf_path and rounds % 5 == 0:
+            # Every 5th round the PDF of a form the user does not edit here (last year's declaration).
+            user.request("PDF", pdf_path, binary=True)
 
 
 def guarded(user, *args):
@@ -148,7 +155,7 @@ def main():
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=120)
-    parser.add_argument("--forms", required=True, help="file with one 'username path' per line")
+    parser.add_argument("--forms", required=True, help="file with one 'username path [pdf path]' per line")
     parser.add_argument("--password", default="perfbudget-demo")
     parser.add_argument(
         "--think", type=float, default=1.0, help="seconds a user pauses between rounds (0: stress)"
@@ -160,9 +167,9 @@ def main():
     threads = [
         threading.Thread(
             target=guarded,
-            args=(User(args.base, name, args.password, stats), path, deadline, stats, args.think),
+            args=(User(args.base, name, args.password, stats), path, deadline, stats, args.think, *pdf),
         )
-        for name, path in assignments
+        for name, path, *pdf in assignments
     ]
     started = time.monotonic()
     for thread in threads:

@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Load test: gunicorn (production settings) and PostgreSQL on 127.0.0.1, 50 simulated preparers
-# browsing, editing and saving drafts for 2 minutes. Not part of the test run.
+# browsing, editing and saving drafts for 2 minutes, a PDF every 5th round. Not part of the test run.
 #   bash scripts/loadtest.sh            # USERS=50 DURATION=120 THINK=1 (seconds between rounds; 0 = stress)
+#                                       # LOAD_DB=perfload (the database it drops and fills), PORT=8765
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 source scripts/postgres.sh
-USERS="${USERS:-50}" DURATION="${DURATION:-120}" PORT="${PORT:-8765}" THINK="${THINK:-1}"
+USERS="${USERS:-50}" DURATION="${DURATION:-120}" PORT="${PORT:-8765}" THINK="${THINK:-1}" LOAD_DB="${LOAD_DB:-perfload}"
 work="$(mktemp -d)"
-psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS perfload" -c "CREATE DATABASE perfload"
-export DATABASE_URL=postgres://postgres@127.0.0.1:5432/perfload PERFBUDGET_ENV=production DEBUG=false \
+psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $LOAD_DB" -c "CREATE DATABASE $LOAD_DB"
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$LOAD_DB" PERFBUDGET_ENV=production DEBUG=false \
     SECRET_KEY="load-$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 60)" \
     ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 \
     STATIC_ROOT="$work/static" LOG_LEVEL=WARNING
 .venv/bin/python manage.py migrate -v0
-.venv/bin/python manage.py loadseeds -v0
-.venv/bin/python manage.py generate_demo --departments 60
+# Demo users (the public demo password) are refused in production: this throwaway database gets them
+# in development mode; the server below runs in production mode.
+PERFBUDGET_ENV=development .venv/bin/python manage.py loadseeds -v0
+PERFBUDGET_ENV=development .venv/bin/python manage.py generate_demo --departments 60
 .venv/bin/python manage.py collectstatic --noinput -v0
 # 40 preparers with a form each; 10 more share the forms of the first 10 (same department).
 .venv/bin/python manage.py shell -c "
@@ -31,7 +34,8 @@ for n in range(1, $USERS + 1):
         user.save()
     form = Declaration.objects.get(department=owner.department, year=2025)
     Declaration.objects.filter(pk=form.pk).update(status=FormStatus.DRAFT, version=1)
-    lines.append(f'{user.username} /forms/declaration/{form.pk}/')
+    before = Declaration.objects.get(department=owner.department, year=2024)
+    lines.append(f'{user.username} /forms/declaration/{form.pk}/ /forms/declaration/{before.pk}/download.pdf')
 open('$work/forms.txt', 'w').write(chr(10).join(lines))
 "
 .venv/bin/gunicorn -c gunicorn.conf.py --bind "127.0.0.1:$PORT" --access-logfile /dev/null --daemon --pid "$work/gunicorn.pid"

@@ -73,8 +73,17 @@ def reviewer(tianhe, yuexiu) -> User:
 
 
 @pytest.fixture
-def finance(db) -> User:
-    return User.objects.create_user("finance-bureau", password="x", role=User.Role.FINANCE)
+def finance(tianhe, yuexiu) -> User:
+    """The finance bureau (财政局) serving 天河区 and 越秀区."""
+    user = User.objects.create_user("finance-bureau", password="x", role=User.Role.FINANCE)
+    user.districts.set([tianhe.district, yuexiu.district])
+    return user
+
+
+@pytest.fixture
+def city_finance(db) -> User:
+    """The city's finance bureau (市财政局): reads every district, reviews none."""
+    return User.objects.create_user("city-finance", password="x", role=User.Role.CITY_FINANCE)
 
 
 @pytest.fixture

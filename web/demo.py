@@ -15,11 +15,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from core.models import Department, District, FormKind, FormStatus, User
 from core.money import round_money
+from core.richtext import clean_rich_text
 from declarations.models import Declaration, DeclarationIndicator, DeclarationTask, Project, ProjectIndicator
 from evaluations.models import (
     DepartmentEvaluation,
@@ -91,9 +93,24 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
     return round_money(Decimal(rng.randint(low * 100, high * 100)) / 100)
 
 
+def rich(text: str) -> str:
+    """A rich-text field's value as its entry page stores it (paragraphs), so demo rows save back unchanged."""
+    return clean_rich_text(text)
+
+
+def refuse_demo_users_in_production(what: str, hint: str) -> None:
+    """Demo users sign in with the public ``DEMO_PASSWORD``: a production database never gets them."""
+    if settings.PRODUCTION:
+        raise CommandError(
+            f"生产环境（PERFBUDGET_ENV=production）不{what}：演示用户的密码“{DEMO_PASSWORD}”是公开的，"
+            f"任何人都能登录。{hint}"
+        )
+
+
 @transaction.atomic
 def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 20251123) -> dict[str, int]:
     """Create the missing demo departments (``演示区NN`` / ``…NNNN``) with their forms; returns counts."""
+    refuse_demo_users_in_production("生成演示数据", "演示数据只用于开发和测试环境。")
     rng = random.Random(seed)
     words = vocabulary()
     names = [_department_name(number) for number in range(1, departments + 1)]
@@ -101,14 +118,24 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
     todo = [name for name in names if name not in existing]
     if not todo:
         return {"departments": 0}
+    password = make_password(DEMO_PASSWORD)
     districts = {}
     for number in range((departments - 1) // DEPARTMENTS_PER_DISTRICT + 1):
         districts[number], _ = District.objects.get_or_create(name=f"演示区{number + 1:02d}")
+        # Each demo district's 财政局 (financeNN) reads and second-tier reviews that district only.
+        finance, _ = User.objects.get_or_create(
+            username=f"finance{number + 1:02d}",
+            defaults={
+                "role": User.Role.FINANCE,
+                "last_name": f"演示区{number + 1:02d}财政局",
+                "password": password,
+            },
+        )
+        finance.districts.add(districts[number])
     created = Department.objects.bulk_create(
         Department(name=name, district=districts[(names.index(name)) // DEPARTMENTS_PER_DISTRICT])
         for name in todo
     )
-    password = make_password(DEMO_PASSWORD)
     User.objects.bulk_create(
         User(
             username=f"demo{names.index(d.name) + 1:04d}",
@@ -173,7 +200,7 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
                         year=year,
                         name=template["name"],
                         fiscal_appropriation=_money(rng, 10, 400),
-                        goal=template["goal"],
+                        goal=rich(template["goal"]),
                         position=position,
                         **status(),
                     )
@@ -189,14 +216,17 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
                 DeclarationTask(
                     declaration=declaration,
                     name=task["name"],
-                    content=task["content"],
+                    content=rich(task["content"]),
                     amount=_money(rng, 20, 800),
-                    expected_goal=task["expected_goal"],
+                    expected_goal=rich(task["expected_goal"]),
                     position=position,
                 )
             )
         index = declaration_index[declaration.year]
         rows = sorted(rng.sample(words.declaration_rows, 20), key=lambda r: words.declaration_rows.index(r))
+        # In the scheme's order, as the entry page's tree lists (and saves) them.
+        tree_order = {names: position for position, names in enumerate(index.by_names)}
+        rows.sort(key=lambda r: tree_order.get((r["level1"], r["level2"]), len(tree_order)))
         for position, row in enumerate(rows, start=1):
             category = index.by_names.get((row["level1"], row["level2"]))
             if category is not None:
@@ -216,7 +246,7 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
                 EvaluationTask(
                     evaluation=evaluation,
                     name=task["name"],
-                    expected=task["expected_goal"],
+                    expected=rich(task["expected_goal"]),
                     completion="<p>已完成。</p>",
                     amount=_money(rng, 20, 800),
                     position=position,
@@ -291,7 +321,8 @@ def generate_demo(departments: int, *, years=(2023, 2024, 2025), seed: int = 202
                     actual_value=actual,
                     weight=weight,
                     score=min(score, weight),
-                    deviation_reason="" if score >= weight else "<p>受客观因素影响，下一步加强跟踪。</p>",
+                    # A plain-text field: markup here would make the row unsavable on its entry page.
+                    deviation_reason="" if score >= weight else "受客观因素影响，下一步加强跟踪。",
                     position=position,
                 )
             )

@@ -244,7 +244,7 @@ def test_a_changed_form_is_restored_and_its_version_bumped():
 
 
 def test_demo_users_sign_in_with_their_roles():
-    for username in ["tianhe", "yuexiu", "reviewer", "finance", "admin"]:
+    for username in ["tianhe", "yuexiu", "reviewer", "finance", "city", "admin"]:
         assert authenticate(username=username, password="perfbudget-demo") is not None, username
     assert User.objects.get(username="tianhe").department.name == TIANHE
     assert User.objects.get(username="yuexiu").department.name == YUEXIU
@@ -253,4 +253,9 @@ def test_demo_users_sign_in_with_their_roles():
         YUEXIU,
     }
     assert User.objects.get(username="finance").role == User.Role.FINANCE
+    assert set(User.objects.get(username="finance").districts.values_list("name", flat=True)) == {
+        "天河区",
+        "越秀区",
+    }
+    assert User.objects.get(username="city").role == User.Role.CITY_FINANCE
     assert User.objects.get(username="admin").is_superuser

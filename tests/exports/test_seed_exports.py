@@ -272,3 +272,11 @@ def test_project_indicator_cells_survive_the_round_trip():
     assert len(cells) == 22
     stored = ProjectIndicator.objects.filter(project__year=2024, project__department__name=TIANHE).count()
     assert sum(len(parse_indicator_cell(cell).indicators) for cell in cells) == stored
+
+
+@pytest.mark.parametrize(("prefix", "kind", "name", "year"), SEEDS)
+def test_every_row_marker_a_layout_writes_is_one_its_import_knows(prefix, kind, name, year):
+    """An import refuses rows with a marker its kind does not declare: the declaration must follow the layouts."""
+    doc = document(kind, department(name), year)
+    written = {row.marker for table in doc.layout().tables for row in table.rows if row.marker}
+    assert written and written <= doc.spec.sheet_markers

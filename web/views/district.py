@@ -3,6 +3,7 @@
 from datetime import date
 from io import BytesIO
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Max
@@ -67,6 +68,13 @@ def overview(request):
     year = int_param(request.GET.get("year"), latest or date.today().year)
     status = request.GET.get("status", "")
     district = int_param(request.GET.get("district"), 0)  # 0: every district the user may see
+    if district and not districts_for_user(request.user).filter(pk=district).exists():
+        messages.warning(
+            request, f"所选的区（编号“{request.GET['district'][:20]}”）不存在或无权查看，已显示全部区。"
+        )
+        district = 0
+    elif request.GET.get("district") and not district:
+        messages.warning(request, f"所选的区（编号“{request.GET['district'][:20]}”）无效，已显示全部区。")
     rows = _overview_rows(request.user, spec, year, status if status in FormStatus.values else "", district)
     districts = list(districts_for_user(request.user))
     if request.GET.get("format") == "xlsx":

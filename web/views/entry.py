@@ -11,6 +11,7 @@ from core.checks import form_findings
 from core.exports.frozen import document_served
 from core.exports.html import render_tables_html
 from core.exports.registry import EXPORTERS, document_for
+from core.forms import TRUNCATED_MESSAGE, post_is_complete
 from core.models import FormBase, FormStatus
 from core.pages import attachment, edit_url, form_for_user, int_param
 from core.services import EditConflict
@@ -29,6 +30,12 @@ def form_edit(request, kind: str, pk: int):
     context = {"conflict": None, "service_errors": []}
     status = 200
     if request.method == "POST":
+        if not post_is_complete(request.POST):
+            # Cut short (a dropped connection): the stored form is shown again, not the fragment, so
+            # that saving this page cannot store the fragment either.
+            messages.error(request, f"{TRUNCATED_MESSAGE}（本页显示已保存的第{form.version}版。）")
+            editor = spec.editor(form, record=spec.record(form))
+            return _render_editor(request, spec, form, editor, context, status=400)
         action = request.POST.get("action", "save")
         data = request.POST
         if action in {"paste", "score"}:

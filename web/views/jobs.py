@@ -1,5 +1,6 @@
-"""Background export jobs: start, progress, download."""
+"""Background export jobs: start, progress, download, retry."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exports.registry import EXPORTERS
 from core.models import ExportJob
 from core.pages import attachment, departments_for_user, int_param, require_district_reader
-from web.tasks import export_job_start
+from web.tasks import export_job_retry, export_job_start
 
 # --- background export jobs -----------------------------------------------------------------------------
 
@@ -34,6 +35,8 @@ def job_start(request):
 
 
 def _job_for_user(user, pk: int):
+    """The user's own job; a running one whose worker stopped sending heartbeats is failed first."""
+    ExportJob.objects.filter(pk=pk, user=user).expire_stale()
     return get_object_or_404(ExportJob.objects.defer("content"), pk=pk, user=user)
 
 
@@ -41,6 +44,19 @@ def _job_for_user(user, pk: int):
 @login_required
 def job_detail(request, pk: int):
     return render(request, "web/job.html", {"job": _job_for_user(request.user, pk)})
+
+
+@require_POST
+@login_required
+def job_retry(request, pk: int):
+    """Queue a failed job again (重试)."""
+    job = _job_for_user(request.user, pk)
+    if job.status != ExportJob.Status.FAILED:
+        messages.info(request, f"此任务当前为“{job.get_status_display()}”，不需要重试。")
+    else:
+        export_job_retry(job)
+        messages.success(request, "已重新排队，稍后在此下载。")
+    return redirect("job-detail", pk=job.pk)
 
 
 @require_GET

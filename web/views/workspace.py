@@ -27,6 +27,7 @@ from core.pages import (
     page_kind,
     require_preparer,
 )
+from core.text import control_message
 
 # --- workspace -----------------------------------------------------------------------------------------
 
@@ -161,6 +162,10 @@ def form_create(request):
         return redirect(workspace_url)
     if spec.named and not name:
         messages.error(request, f"请填写{spec.name_label}。")
+        return redirect(workspace_url)
+    # Refused before any query: PostgreSQL cannot even compare a text holding NUL.
+    if problem := control_message(f"“{spec.name_label}”", name):
+        messages.error(request, f"未新建：{problem}")
         return redirect(workspace_url)
     existing = spec.forms_of(department, year).filter(**spec.identity(name)).first()
     if existing is not None:

@@ -133,6 +133,7 @@ class Command(BaseCommand):
         finance, _ = User.objects.get_or_create(
             username="bench-finance", defaults={"role": User.Role.FINANCE}
         )
+        finance.districts.add(district)
         return preparer, reviewer, finance
 
     def pages(self, size: int):

@@ -11,17 +11,19 @@ from django.db import transaction
 from core.kinds import get_kind
 from core.models import Department, District, User
 from indicators.library import library_rebuild
+from web.demo import DEMO_PASSWORD, refuse_demo_users_in_production
 
-DEMO_PASSWORD = "perfbudget-demo"
 SEED_DIR = settings.BASE_DIR / "fixtures" / "seeds"
 
-# username, role, department (None for district-wide roles), reviewed departments, superuser
+# username, role, department (None for district-wide roles), reviewed departments, districts served,
+# superuser
 DEMO_USERS = [
-    ("tianhe", User.Role.PREPARER, "广州市天河区司法局", [], False),
-    ("yuexiu", User.Role.PREPARER, "广州市越秀区司法局", [], False),
-    ("reviewer", User.Role.REVIEWER, None, ["广州市天河区司法局", "广州市越秀区司法局"], False),
-    ("finance", User.Role.FINANCE, None, [], False),
-    ("admin", User.Role.ADMINISTRATOR, None, [], True),
+    ("tianhe", User.Role.PREPARER, "广州市天河区司法局", [], [], False),
+    ("yuexiu", User.Role.PREPARER, "广州市越秀区司法局", [], [], False),
+    ("reviewer", User.Role.REVIEWER, None, ["广州市天河区司法局", "广州市越秀区司法局"], [], False),
+    ("finance", User.Role.FINANCE, None, [], ["天河区", "越秀区"], False),
+    ("city", User.Role.CITY_FINANCE, None, [], [], False),
+    ("admin", User.Role.ADMINISTRATOR, None, [], [], True),
 ]
 
 
@@ -45,6 +47,10 @@ class Command(BaseCommand):
         **options,
     ):
         self.verbosity = verbosity
+        if not no_users:
+            refuse_demo_users_in_production(
+                "创建演示用户", "请加 --no-users 只载入样表；账号请用 createsuperuser 或在管理后台创建。"
+            )
         paths = sorted(dir.glob("*.json"))
         if not paths:
             raise CommandError(f"{dir} 中没有样表 JSON 文件。")
@@ -106,7 +112,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{path.name}: {label} {outcome}")
 
     def ensure_users(self) -> None:
-        for username, role, department_name, reviewed, superuser in DEMO_USERS:
+        for username, role, department_name, reviewed, districts, superuser in DEMO_USERS:
             department = Department.objects.filter(name=department_name).first() if department_name else None
             user, created = User.objects.get_or_create(
                 username=username,
@@ -121,4 +127,5 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
                 user.reviewed_departments.set(Department.objects.filter(name__in=reviewed))
+                user.districts.set(District.objects.filter(name__in=districts))
                 self.report(Path(username), "演示用户", "已新建")
