@@ -31,6 +31,7 @@ from core.money import (
     format_exact_amount,
     format_points,
     is_empty_mark,
+    plain_number,
 )
 from core.records import amount_text, data_differences
 from core.richtext import clean_rich_text, rich_text_plain
@@ -50,6 +51,12 @@ class NumberField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str):
             value = ascii_number(value)
+            # One grammar (core.money.plain_number): “1,2”, “5e2”, “1_000” are refused, not guessed.
+            if value and not is_empty_mark(value):
+                plain = plain_number(value)
+                if plain is None:
+                    raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+                value = plain
         return super().to_python(value)
 
 

@@ -163,6 +163,21 @@ _ASCII_NUMBER = str.maketrans(
 _EMPTY_MARK = re.compile(r"[-‐‑‒–—―─]+|/")
 
 
+# One grammar for a number typed or imported as text (issue 14): digits, thousands separators only in
+# groups of three, one decimal point; no exponent (“5e2”), underscore (“1_000”), “%” or “+”. A leading
+# “-” is read, so that a negative amount is refused as negative rather than as “not a number”.
+_NUMBER_GRAMMAR = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+")
+
+
+def plain_number(text: str) -> str | None:
+    """The ASCII text of a number written in that grammar, without its separators; else None.
+
+    ``"４，８５５．１１"`` → ``"4855.11"``; ``"1,2"``, ``"12,34,5"``, ``"5e2"``, ``"1_000"``, ``"50%"`` → None.
+    """
+    text = ascii_number(text)
+    return text.replace(",", "") if _NUMBER_GRAMMAR.fullmatch(text) else None
+
+
 def ascii_number(text: str) -> str:
     """``"４，８５５．１１"`` → ``"4,855.11"``, stripped."""
     return str(text).translate(_ASCII_NUMBER).strip()
@@ -190,10 +205,11 @@ def read_amount(value) -> Decimal:
         text = ascii_number(str(value))
         if not text or is_empty_mark(text):
             return ZERO
+        plain = plain_number(text) if isinstance(value, str) else text.replace(",", "")
         try:
-            amount = Decimal(text.replace(",", ""))
-        except ArithmeticError:
-            raise ValueError(f"“{value}”不是数字。") from None
+            amount = Decimal(plain)
+        except (ArithmeticError, TypeError):
+            raise ValueError(f"“{value}”不是数字（请写成如 4,855.11 的形式）。") from None
     check_amount(amount, shown=value)
     return amount
 

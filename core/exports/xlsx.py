@@ -32,6 +32,7 @@ from core.money import (
     ascii_number,
     check_amount,
     is_empty_mark,
+    plain_number,
     round_money,
 )
 from core.text import control_character, strip_control
@@ -275,7 +276,13 @@ def _number(raw, style: str, sheet_title: str, coordinate: str) -> Decimal | Non
         # Blank, or the “—” / “/” a printed form puts where there is nothing.
         if not text or is_empty_mark(text):
             return None
-        text = text.replace(",", "").replace("%", "").strip()
+        if style == Style.PERCENT:
+            text = text.removesuffix("%").strip()
+        # One grammar (core.money.plain_number): “1,2”, “5e2”, “50%” in an amount cell are refused.
+        plain = plain_number(text)
+        if plain is None:
+            raise _error(sheet_title, coordinate, f"“{raw}”不是数字（请写成如 4,855.11 的形式）。")
+        text = plain
     else:
         text = str(raw)  # openpyxl's floats, as Excel shows them (never their binary value)
     try:
