@@ -209,7 +209,7 @@ def read_amount(value) -> Decimal:
         try:
             amount = Decimal(plain)
         except (ArithmeticError, TypeError):
-            raise ValueError(f"“{value}”不是数字（请写成如 4,855.11 的形式）。") from None
+            raise ValueError(f"“{value}”不是数字。") from None
     check_amount(amount, shown=value)
     return amount
 

@@ -281,7 +281,7 @@ def _number(raw, style: str, sheet_title: str, coordinate: str) -> Decimal | Non
         # One grammar (core.money.plain_number): “1,2”, “5e2”, “50%” in an amount cell are refused.
         plain = plain_number(text)
         if plain is None:
-            raise _error(sheet_title, coordinate, f"“{raw}”不是数字（请写成如 4,855.11 的形式）。")
+            raise _error(sheet_title, coordinate, f"“{raw}”不是数字。")
         text = plain
     else:
         text = str(raw)  # openpyxl's floats, as Excel shows them (never their binary value)

@@ -287,7 +287,7 @@ def test_the_entry_page_refuses_the_overflow_amount_with_the_bound_and_saves_not
 
 def test_the_entry_page_refuses_an_overflow_task_amount(client, preparer):
     form, url, fields = _entry(client, preparer)
-    fields["tasks-0-amount"] = "1e20"
+    fields["tasks-0-amount"] = "10,000,000,000"
     response = client.post(url, {**fields, "action": "save"})
     assert response.status_code == 400
     assert field_error(response.content.decode(), "tasks-0-amount") == BOUND_MESSAGE

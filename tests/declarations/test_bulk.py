@@ -82,9 +82,11 @@ def _broken(line_fragment: str, replacement: str) -> str:
         ),
         (
             "82.60\t82.60",
-            "82.60\t1e20",
+            "82.60\t100,000,000,000",
             "第12行“财政拨款”列：金额不能超过 1,000,000,000 万元（即 10 万亿元），请检查单位是否为万元。",
         ),
+        # An exponent is no way to write an amount: refused, not read as 10²⁰ (one number grammar).
+        ("82.60\t82.60", "82.60\t1e20", "第12行“财政拨款”列：“1e20”不是数字。"),
         ("82.60\t82.60", "82.60\t82.6000001", "第12行“财政拨款”列：“82.6000001”：金额最多保留六位小数"),
         # Compared on the amounts as typed, and told apart below the printed 分.
         (
@@ -100,6 +102,7 @@ def _broken(line_fragment: str, replacement: str) -> str:
         "grand-total",
         "total-above-the-bound",
         "amount-above-the-bound",
+        "exponent",
         "seven-decimals",
         "mismatch-below-the-fen",
     ],
