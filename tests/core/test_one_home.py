@@ -140,7 +140,8 @@ def test_a_project_table_preview_reads_the_scheme_once_whatever_its_projects(
     assert Project.objects.filter(department=department, year=2024).count() == 22
     client.force_login(preparer)
     # session, user, the department (with its district); the table: whether it has projects, the
-    # projects, their indicators (with categories); the scheme: usage, categories; the signed-in
-    # user's department for the page header. Before, each project read the scheme again (2 × 22).
-    with django_assert_num_queries(9):
+    # projects, their indicators (with categories); the scheme: usage, categories; the projects'
+    # versions (printed into the file for the import's version check); the signed-in user's
+    # department for the page header. Before, each project read the scheme again (2 × 22).
+    with django_assert_num_queries(10):
         assert client.get(reverse("project-list-preview", args=[department.pk, 2024])).status_code == 200
