@@ -90,6 +90,7 @@ def register_kinds() -> None:
             key_figure=("执行率（%）", "execution_rate"),
             comparable=False,
             preparer_creates=False,
+            sheet_markers=frozenset({"form", "funds", "indicator"}),
             note=monitoring_note,
             related=("round",),
             identity_keys=("kind", "department", "district", "year", "name", "round", "round_type", "stage"),

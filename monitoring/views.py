@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from core.models import FormStatus
+from core.models import FormStatus, User
 from core.pages import (
     attachment,
     departments_for_user,
@@ -44,8 +44,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def may_manage(user) -> bool:
-    """Opening, closing and reopening rounds is the finance bureau's (and the administrator's)."""
-    return user.is_authenticated and user.sees_every_department
+    """Opening, closing and reopening rounds is a district finance bureau's (for the districts it
+    serves: the pages offer only those) and the administrator's; the city's bureau reads them."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.role in {User.Role.FINANCE, User.Role.ADMINISTRATOR}
 
 
 def _require_manager(user) -> None:

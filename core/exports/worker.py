@@ -18,8 +18,9 @@ def start() -> None:
 
 def render_layout(format: str, layout) -> tuple[bytes, int, float]:
     """``(bytes, worker pid, peak RSS of the worker in MiB)`` of a live rendering (no stamp)."""
-    # Imported here, not at the top: the app registry is ready only after ``start()`` ran.
-    from core.exports.registry import exporter
+    # Imported here, not at the top: the app registry is ready only after ``start()`` ran. The plain
+    # renderers, not the stored-PDF exporter: a worker renders, the parent process stores.
+    from core.exports import html, xlsx
 
-    content = exporter(format).render(layout)
+    content = html.render_pdf(layout) if format == "pdf" else xlsx.render_xlsx(layout)
     return content, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -11,7 +11,7 @@ from monitoring.rounds import LATE, MISSING, ON_TIME, round_rows
 pytestmark = pytest.mark.usefixtures("seeded")
 
 
-def test_every_demo_district_gets_a_closed_and_an_open_round_with_mixed_lights(client, finance):
+def test_every_demo_district_gets_a_closed_and_an_open_round_with_mixed_lights(client, city_finance):
     call_command("generate_demo", departments=12, verbosity=0)
     district = District.objects.get(name="演示区01")
     rounds = {round_.state(): round_ for round_ in MonitoringRound.objects.filter(district=district)}
@@ -21,7 +21,7 @@ def test_every_demo_district_gets_a_closed_and_an_open_round_with_mixed_lights(c
     assert {row.report for row in closed} >= {ON_TIME, LATE, MISSING}
     colours = {row.lights.budget.color for row in closed} | {row.lights.target.color for row in closed}
     assert {"red", "yellow", "green"} <= colours
-    client.force_login(finance)
+    client.force_login(city_finance)  # the demo districts: the city reads them all
     for round_ in rounds.values():
         assert client.get(reverse("monitoring-round", args=[round_.pk])).status_code == 200
     # Idempotent: nothing more the second time.
