@@ -51,6 +51,9 @@ class Command(BaseCommand):
             help="全区打包：60 个部门的演示区01，未冻结、冻结已审核表格后，按工作进程数各测一次",
         )
         parser.add_argument(
+            "--zip-split", action="store_true", help="全部演示部门按区分任务打包（每区一个任务，依次运行）"
+        )
+        parser.add_argument(
             "--zip-workers",
             default=f"1,{os.cpu_count() or 1}",
             help="打包的工作进程数，逗号分隔（默认 1,核数）",
