@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -12,7 +13,8 @@ from django.utils.timezone import localtime
 from core.audit import audit_record
 from core.exports.frozen import FrozenExportCorrupted, document_served, frozen_content, frozen_status
 from core.exports.registry import EXPORTERS, Document, document_for, table_for
-from core.models import AuditEntry, Department, District, FrozenExport, LoginAttempt, User
+from core.kinds import REGISTRY
+from core.models import AuditEntry, Department, District, FrozenExport, LayoutChoice, LoginAttempt, User
 from core.throttle import AdminLoginForm
 from core.workflow import form_approve_and_freeze
 
@@ -27,10 +29,34 @@ def attachment(filename: str, content_type: str, content: bytes) -> HttpResponse
     return response
 
 
+class LayoutChoiceForm(forms.ModelForm):
+    class Meta:
+        model = LayoutChoice
+        fields = ["kind", "from_year", "layout"]
+
+    def clean(self):
+        cleaned = super().clean()
+        spec = REGISTRY.get(cleaned.get("kind") or "")
+        layout = cleaned.get("layout")
+        if spec is not None and layout and layout not in spec.layout_names():
+            offered = "、".join(spec.layout_label(name) for name in spec.layout_names())
+            self.add_error("layout", f"{spec.label}没有此格式，可选：{offered}。")
+        return cleaned
+
+
+class LayoutChoiceInline(admin.TabularInline):
+    """The official layouts the district's forms print in, per kind and from a year on (issue 18)."""
+
+    model = LayoutChoice
+    form = LayoutChoiceForm
+    extra = 0
+
+
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
     list_display = ["name", "review_tiers"]
     search_fields = ["name"]
+    inlines = [LayoutChoiceInline]
 
 
 @admin.register(Department)

@@ -365,7 +365,7 @@ class Editor:
             initial = {} if data is not None else self.initial()
         self.initial_values = initial
         self.version_form = VersionForm(data, initial={"version": obj.version})
-        self.header = self.header_class(data, initial=initial.get("header", {}))
+        self.header = self.header_class(data, initial=initial.get("header", {}), **self.header_kwargs())
         rows = (lambda name: None) if data is not None else (lambda name: initial.get(name, []))
         self.formsets = {
             name: formset_class(data, prefix=name, initial=rows(name))
@@ -385,6 +385,10 @@ class Editor:
 
     def make_tree(self, data, initial):
         return None
+
+    def header_kwargs(self) -> dict:
+        """Arguments of the header form beyond its data (e.g. the fields the form's layout shows)."""
+        return {}
 
     def to_data(self) -> dict:
         raise NotImplementedError

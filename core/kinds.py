@@ -13,7 +13,7 @@ preview, review, compare, download, the checks and freezing all draw from that s
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from core.models import KIND_LABELS, Department, FormBase, FormKind
+from core.models import KIND_LABELS, LAYOUT_LABELS, Department, FormBase, FormKind, LayoutChoice
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,28 @@ class Loaded:
 
     form: FormBase
     warnings: tuple[str, ...] = ()
+
+
+DEFAULT_LAYOUT = "guangzhou"
+DEFAULT_LAYOUT_LABEL = "广州市格式"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Variant:
+    """Another official layout of a kind (a national or provincial form), chosen per district and year.
+
+    A variant is a description, not a change of the models or the pages: ``build`` draws the kind's
+    record in it, ``fields`` are the optional fields it prints (the entry page shows those and no
+    others), ``read_sheet`` reads back the XLSX it writes (whose meta names the variant), and
+    ``sheet_markers`` are the row markers that sheet carries.
+    """
+
+    name: str
+    label: str
+    build: Callable[[dict], object]
+    read_sheet: Callable[[object], list[dict]]
+    fields: frozenset[str] = frozenset()
+    sheet_markers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,7 +136,11 @@ class KindSpec:
     # import refuses a row with any other marker instead of dropping it ("preamble" is always known).
     sheet_markers: frozenset[str] = frozenset()
     # Keys of the record that are the form's identity rather than its content.
-    identity_keys: tuple[str, ...] = field(default=("kind", "department", "district", "year"))
+    identity_keys: tuple[str, ...] = field(default=("kind", "department", "district", "year", "layout"))
+    # The official layouts besides ``layout`` (the default, Guangzhou's) a district may choose.
+    variants: tuple[Variant, ...] = ()
+    # The record's optional fields: printed (and entered) only in the layouts whose ``fields`` name them.
+    optional_fields: frozenset[str] = frozenset()
 
     @property
     def slug(self) -> str:
@@ -153,6 +179,55 @@ class KindSpec:
         """The records of a file's data (one form's record, or several)."""
         return self.split(data) if self.split is not None else [data]
 
+    # --- layouts ----------------------------------------------------------------------------------
+    def layout_names(self) -> list[str]:
+        return [DEFAULT_LAYOUT, *(variant.name for variant in self.variants)]
+
+    def layout_label(self, name: str) -> str:
+        variant = self.variant(name)
+        return variant.label if variant is not None else DEFAULT_LAYOUT_LABEL
+
+    def variant(self, name: str | None) -> Variant | None:
+        """The variant called ``name``; None for the default layout (and for a name no longer known)."""
+        return next((variant for variant in self.variants if variant.name == name), None)
+
+    def chosen_layout(self, department: Department, year: int) -> str:
+        """The layout the department's district chose for this kind in ``year`` ("" for the default)."""
+        if not self.variants:
+            return ""
+        name = (
+            LayoutChoice.objects.filter(
+                district_id=department.district_id, kind=self.slug, from_year__lte=year
+            )
+            .order_by("-from_year")
+            .values_list("layout", flat=True)
+            .first()
+        )
+        return name if self.variant(name) is not None else ""
+
+    def with_layout(self, data: dict, department: Department, year: int) -> dict:
+        """``data`` naming the layout it prints in (a record keeps it, so a snapshot prints as approved)."""
+        name = self.chosen_layout(department, year)
+        return {**data, "layout": name} if name else data
+
+    def draw(self, record: dict):
+        """The official layout of ``record``: its variant's, or the default one."""
+        variant = self.variant(record.get("layout"))
+        return variant.build(record) if variant is not None else self.layout(record)
+
+    def shown_fields(self, record: dict) -> frozenset[str]:
+        """The optional fields the record's layout prints, which its entry page shows."""
+        variant = self.variant(record.get("layout"))
+        return variant.fields if variant is not None else frozenset()
+
+    def read(self, sheet) -> list[dict]:
+        """The records of one of our XLSX sheets, read by the layout the sheet was written in."""
+        variant = self.variant(sheet.meta.get("layout") if isinstance(sheet.meta, dict) else None)
+        return variant.read_sheet(sheet) if variant is not None else self.read_sheet(sheet)
+
+    def all_sheet_markers(self) -> frozenset[str]:
+        return self.sheet_markers.union(*(variant.sheet_markers for variant in self.variants))
+
     def start_data(self, department: Department, year: int, name: str = "") -> dict:
         if self.start is not None:
             return self.start(department, year, name)
@@ -168,6 +243,9 @@ def register(spec: KindSpec) -> None:
         REGISTRY[name] = spec
     _BY_MODEL[spec.model] = spec
     KIND_LABELS[spec.kind.value] = spec.kind.label
+    LAYOUT_LABELS.setdefault(DEFAULT_LAYOUT, DEFAULT_LAYOUT_LABEL)
+    for variant in spec.variants:
+        LAYOUT_LABELS[variant.name] = variant.label
 
 
 def get_kind(name: str) -> KindSpec:

@@ -177,6 +177,50 @@ YEAR_VALIDATORS = [
 ]
 
 
+# Layout names → labels, filled by ``core.kinds.register`` from each kind's layouts.
+LAYOUT_LABELS: dict[str, str] = {}
+
+
+def layout_choices() -> list[tuple[str, str]]:
+    """Every registered layout (read when the field is used, like :func:`kind_choices`)."""
+    return list(LAYOUT_LABELS.items())
+
+
+class LayoutChoice(models.Model):
+    """Which official layout a district's forms of one kind print in, from a year on.
+
+    A district that chose nothing prints every kind in its default layout (Guangzhou's). The choice
+    with the latest ``from_year`` not after a form's year applies to it; a frozen file keeps the
+    layout it was frozen in.
+    """
+
+    district = models.ForeignKey(District, models.CASCADE, related_name="layout_choices", verbose_name="区")
+    kind = models.CharField("表格类型", max_length=32, choices=kind_choices)
+    from_year = models.PositiveSmallIntegerField(
+        "自年度起",
+        validators=YEAR_VALIDATORS,
+        help_text="该年度及以后各年度的表格使用此格式，直到更晚的一条选择。",
+    )
+    layout = models.CharField("格式", max_length=32, choices=layout_choices)
+
+    class Meta:
+        verbose_name = "表格格式选择"
+        verbose_name_plural = "表格格式选择"
+        ordering = ["district__name", "kind", "from_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "kind", "from_year"],
+                name="core_layoutchoice_one_per_district_kind_year",
+                violation_error_message="该区该表格类型在该年度已有格式选择。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.district}：{self.get_kind_display()}自{self.from_year}年起用{self.get_layout_display()}"
+        )
+
+
 class FormQuerySet(models.QuerySet):
     """What every form kind can be filtered by."""
 

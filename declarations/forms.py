@@ -19,6 +19,7 @@ from core.models import FormKind
 from declarations.models import (
     DECLARATION_AMOUNTS,
     PROJECT_AMOUNTS,
+    PROJECT_DETAILS,
     TARGET_TABLE_INCOMES,
     Declaration,
     Project,
@@ -240,16 +241,36 @@ class ProjectHeaderForm(forms.Form):
     unit = text_field("资金使用单位（不填则为本部门）", required=False, max_length=120)
     goal = RichTextField("绩效目标", rows=4)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, shown: frozenset[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(amount_fields(Project, PROJECT_AMOUNTS))
+        # The optional fields the district's layout prints, and no others (``Variant.fields``).
+        self.shown = [name for name in PROJECT_DETAILS if name in shown]
+        for name in self.shown:
+            model_field = Project._meta.get_field(name)
+            if name == "overall_goal":
+                self.fields[name] = RichTextField(model_field.verbose_name, rows=3, required=False)
+            else:
+                self.fields[name] = text_field(
+                    model_field.verbose_name, required=False, max_length=model_field.max_length
+                )
+                self.fields[name].help_text = model_field.help_text
+        if "overall_goal" in self.shown:
+            self.fields["goal"].label = "年度目标"
+        details = [name for name in self.shown if name != "overall_goal"]
         self.helper = header_helper(
             Layout(
                 Row(Column("name", css_class="col-md-7"), Column("unit")),
+                *(
+                    [Fieldset("项目信息", Row(*(Column(name, css_class="col-md-4") for name in details)))]
+                    if details
+                    else []
+                ),
                 Fieldset(
                     "项目资金（单位：万元）",
                     Row(Column("fiscal_appropriation"), Column("special_account"), Column("other_funds")),
                 ),
+                *(["overall_goal"] if "overall_goal" in self.shown else []),
                 "goal",
             )
         )
@@ -264,7 +285,12 @@ class ProjectEditor(Editor):
         data = self.record["projects"][0]
         header = {key: data[key] for key in ("name", "goal", *PROJECT_AMOUNTS)}
         header["unit"] = self.object.unit
-        return {"header": plain_initial(header, ("goal",)), "indicators": data["indicators"]}
+        header.update({name: getattr(self.object, name) for name in PROJECT_DETAILS})
+        return {"header": plain_initial(header, ("goal", "overall_goal")), "indicators": data["indicators"]}
+
+    def header_kwargs(self) -> dict:
+        variant = self.spec.variant(self.spec.chosen_layout(self.object.department, self.object.year))
+        return {"shown": variant.fields if variant is not None else frozenset()}
 
     def make_tree(self, data, initial):
         scheme = form_scheme(self.object, FormKind.PROJECTS)
@@ -277,5 +303,7 @@ class ProjectEditor(Editor):
             "unit": header["unit"],
             "goal": header["goal"],
             **amount_data(header, PROJECT_AMOUNTS),
+            # Only the fields on the page: the others keep their stored values (``project_replace``).
+            **{name: header[name] for name in self.header.shown},
             "indicators": self.tree.to_rows(),
         }

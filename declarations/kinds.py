@@ -1,9 +1,16 @@
 """The declaration kinds as the registry sees them (see ``core/kinds.py``): one spec per kind."""
 
-from core.kinds import KindSpec, Loaded, TableSpec, register
+from core.kinds import KindSpec, Loaded, TableSpec, Variant, get_kind, register
 from core.models import FormKind, FormStatus
 from declarations import checks, forms, layouts, records, services
-from declarations.models import Declaration, DeclarationIndicator, Project, ProjectIndicator, TargetTable
+from declarations.models import (
+    PROJECT_DETAILS,
+    Declaration,
+    DeclarationIndicator,
+    Project,
+    ProjectIndicator,
+    TargetTable,
+)
 from indicators.models import scheme_outline
 
 PERIODS = ("annual", "three_year")
@@ -77,6 +84,33 @@ def _drawn_with_scheme(builder, kind: FormKind):
     return layout
 
 
+def _read_with_scheme(reader, kind: FormKind):
+    """A sheet reader given its year's scheme outline (to read 二级 names printed another way)."""
+
+    def read(sheet):
+        return reader(sheet, scheme_outline(kind, sheet.meta["year"]))
+
+    return read
+
+
+def project_record(project: Project) -> dict:
+    """One project's record, naming the layout its district chose for the year (if not Guangzhou's)."""
+    data = records.project_table_data(project)
+    return get_kind(FormKind.PROJECTS.value).with_layout(data, project.department, project.year)
+
+
+PROJECT_VARIANTS = tuple(
+    Variant(
+        name=sheet.name,
+        label=sheet.label,
+        build=_drawn_with_scheme(layouts.project_sheet_layout(sheet), FormKind.PROJECTS),
+        read_sheet=_read_with_scheme(layouts.project_sheet_reader(sheet), FormKind.PROJECTS),
+        fields=sheet.fields,
+        sheet_markers=layouts.PROJECT_SHEET_MARKERS,
+    )
+    for sheet in layouts.PROJECT_SHEETS
+)
+
 declaration_layout = _drawn_with_scheme(layouts.declaration_layout, FormKind.DECLARATION)
 projects_layout = _drawn_with_scheme(layouts.projects_layout, FormKind.PROJECTS)
 
@@ -132,7 +166,7 @@ def register_kinds() -> None:
             name_label="项目名称",
             name_noun="项目",
             load=project_load,
-            record=records.project_table_data,
+            record=project_record,
             layout=projects_layout,
             read_sheet=lambda sheet: project_split(layouts.projects_from_sheet(sheet)),
             template=layouts.projects_template,
@@ -150,6 +184,8 @@ def register_kinds() -> None:
             indicator_groups=lambda data: {p["name"]: p["indicators"] for p in data["projects"]},
             approved_indicator_uses=_uses(ProjectIndicator, "project"),
             key_figure=("项目资金总计", "total"),
+            variants=PROJECT_VARIANTS,
+            optional_fields=frozenset(PROJECT_DETAILS),
         )
     )
 

@@ -1,6 +1,7 @@
 """Official layouts of the declaration forms (§2.1–§2.3), built from records data, and read back."""
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from core.exports.layout import Cell, Layout, Row, Style, Table, indicator_tree_
 from core.exports.xlsx import ReadSheet
 from core.models import FormKind
 from core.money import ZERO, amount_text
-from declarations.models import DECLARATION_AMOUNTS, PROJECT_AMOUNTS, TARGET_TABLE_INCOMES
+from declarations.models import DECLARATION_AMOUNTS, PROJECT_AMOUNTS, PROJECT_DETAILS, TARGET_TABLE_INCOMES
 from indicators.models import Outline
 from indicators.serialized import SerializedIndicator, serialize_indicators
 
@@ -546,3 +547,185 @@ def projects_from_sheet(sheet: ReadSheet) -> dict:
                 }
             )
     return {"kind": FormKind.PROJECTS.value, "projects": projects}
+
+
+# --- one project on its own page: the 项目支出绩效目标申报表 of the national and provincial layouts -------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectSheet:
+    """How one province prints one project's targets, as data: which fields, their labels, their order.
+
+    ``details`` are the label/value rows above the funds (a value of ``None`` is a printed blank, e.g.
+    “单位(盖章)”); ``funds`` the rows of the 项目资金 block (``"total"`` is the computed 年度资金总额);
+    ``goals`` the goal rows; ``value_label`` heads the one 指标值 column; ``level2_suffix`` is what the
+    province appends to a 二级 name (“经济效益” prints as “经济效益指标”).
+    """
+
+    name: str
+    label: str
+    title: str
+    details: tuple[tuple[tuple[str, str | None], ...], ...]
+    funds: tuple[tuple[str, str], ...]
+    goals: tuple[tuple[str, str], ...]
+    value_label: str = "指标值"
+    level2_suffix: str = "指标"
+
+    def printed_level2(self, name: str) -> str:
+        return name if name.endswith(self.level2_suffix) else f"{name}{self.level2_suffix}"
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The optional fields (``PROJECT_DETAILS``) this layout prints."""
+        named = {field for row in self.details for _label, field in row if field}
+        named |= {field for _label, field in self.goals}
+        return frozenset(named & set(PROJECT_DETAILS))
+
+
+NATIONAL_PROJECT = ProjectSheet(
+    name="national",
+    label="财政部标准格式",
+    title="项目支出绩效目标申报表",
+    details=(
+        (("项目名称", "name"),),
+        (("主管部门及代码", "competent"), ("实施单位", "unit")),
+        (("项目负责人及电话", "manager"), ("项目类别", "category")),
+        (("项目属性", "attribute"), ("项目期", "period")),
+    ),
+    funds=(
+        ("年度资金总额", "total"),
+        ("其中：财政拨款", "fiscal_appropriation"),
+        ("财政专户管理资金", "special_account"),
+        ("其他资金", "other_funds"),
+    ),
+    goals=(("总体目标（实施期）", "overall_goal"), ("年度目标", "goal")),
+)
+
+ANHUI_PROJECT = ProjectSheet(
+    name="anhui",
+    label="安徽省格式（项目支出绩效目标表）",
+    title="项目支出绩效目标表",
+    details=(
+        (("项目责任人：", "manager"), ("单位(盖章)：", None)),
+        (("项目名称", "name"),),
+        (("主管部门及代码", "competent"), ("实施单位", "unit")),
+        (("项目来源", "source"), ("项目期", "period")),
+    ),
+    funds=(
+        ("年度资金总额：", "total"),
+        ("其中：财政拨款", "fiscal_appropriation"),
+        ("财政专户管理资金", "special_account"),
+        ("其他资金", "other_funds"),
+    ),
+    goals=(("年度目标", "goal"),),
+)
+
+PROJECT_SHEETS = (NATIONAL_PROJECT, ANHUI_PROJECT)
+PROJECT_SHEET_MARKERS = frozenset({"detail", "fund", "goal", "indicator"})
+
+
+def project_sheet_layout(sheet: ProjectSheet):
+    """The builder of ``sheet``: ``build(record, outline) -> Layout`` of the record's one project."""
+
+    def build(data: dict, outline: Outline) -> Layout:
+        project = data["projects"][0]
+        values = {**project, "competent": project.get("competent") or data["department"]}
+        rows = []
+        for pairs in sheet.details:
+            cells = []
+            span = 4 if len(pairs) == 1 else 1
+            for index, (text, field) in enumerate(pairs):
+                width = span if len(pairs) == 1 else (1 if index == 0 else 2)
+                cells.append(label(text, align="left" if text.endswith("：") else ""))
+                cells.append(Cell(values.get(field, "") if field else "", colspan=width, field=field or ""))
+            rows.append(Row(cells, marker="detail"))
+        for index, (text, field) in enumerate(sheet.funds):
+            cells = [label("项目资金（万元）", rowspan=len(sheet.funds))] if index == 0 else []
+            amount = total_of(project) if field == "total" else project.get(field, "0")
+            cells += [
+                label(text, colspan=2, align="left"),
+                Cell(amount, colspan=2, style=Style.AMOUNT, field="" if field == "total" else field),
+            ]
+            rows.append(Row(cells, marker="fund"))
+        for text, field in sheet.goals:
+            rows.append(
+                Row(
+                    [label(text), Cell(values.get(field, ""), colspan=4, style=Style.RICH, field=field)],
+                    "goal",
+                )
+            )
+        indicator_rows = indicator_tree_rows(
+            outline.tree,
+            project["indicators"],
+            leading=[],
+            marker="indicator",
+            cells=lambda item: [
+                Cell(item["name"] if item else "", field="name"),
+                Cell(item["annual_value"] if item else "", field="annual_value"),
+            ],
+        )
+        for row in indicator_rows:
+            for cell in row.cells:
+                if cell.field == "level2":
+                    cell.value = sheet.printed_level2(cell.value)
+        heading = Row(
+            [
+                label("绩效指标", rowspan=len(indicator_rows) + 1),
+                label("一级指标"),
+                label("二级指标"),
+                label("三级指标"),
+                label(sheet.value_label),
+            ]
+        )
+        rows += [heading, *indicator_rows]
+        return Layout(
+            kind=FormKind.PROJECTS,
+            kind_label=FormKind.PROJECTS.label,
+            title=sheet.title,
+            widths=[12, 14, 16, 34, 24],
+            tables=[Table(rows)],
+            subtitle_left=f"（{data['year']}年度）",
+            subtitle_right="单位：万元",
+            landscape=False,
+            meta={"department": data["department"], "year": data["year"], "layout": sheet.name},
+        )
+
+    return build
+
+
+def total_of(project: dict) -> Decimal:
+    return sum((Decimal(project.get(field) or "0") for field in PROJECT_AMOUNTS), ZERO)
+
+
+def project_sheet_reader(sheet: ProjectSheet):
+    """The reader of the XLSX ``project_sheet_layout(sheet)`` writes: ``read(sheet, outline)``, one
+    project's record (a 二级 printed with the province's suffix is read as the scheme's name)."""
+
+    def read(read_sheet: ReadSheet, outline: Outline) -> list[dict]:
+        values = sheet_form_fields(read_sheet, {"detail", "fund", "goal"})
+        if not values.get("name"):
+            return []
+        scheme_names = {
+            (level1, sheet.printed_level2(level2)): level2
+            for level1, children in outline.tree
+            for level2 in children
+        }
+        indicators = [
+            {
+                **item,
+                "level2": scheme_names.get((item["level1"], item["level2"]), item["level2"]),
+                "period_value": "",
+            }
+            for item in sheet_indicators(read_sheet, "name", "annual_value")
+        ]
+        project = {
+            "name": values["name"],
+            "unit": values.get("unit", ""),
+            **{field: sheet_amount_text(values.get(field)) for field in PROJECT_AMOUNTS},
+            **{field: values.get(field) or "" for field in sheet.fields},
+            "goal": values.get("goal", ""),
+            "indicators": indicators,
+        }
+        return [{"kind": FormKind.PROJECTS.value, "layout": sheet.name, "projects": [project]}]
+
+    return read

@@ -281,6 +281,9 @@ class TargetTaskIndicator(models.Model):
 
 
 PROJECT_AMOUNTS = ("fiscal_appropriation", "special_account", "other_funds")
+# Fields the national and provincial layouts print and Guangzhou's does not (``declarations/layouts.py``
+# ``ProjectSheet``): empty unless a district's layout asks for them, and then shown on the entry page.
+PROJECT_DETAILS = ("competent", "manager", "source", "category", "attribute", "period", "overall_goal")
 
 
 class Project(FormBase):
@@ -295,6 +298,19 @@ class Project(FormBase):
     other_funds = MoneyField("其他资金")
     goal = models.TextField("绩效目标", blank=True)
     position = models.PositiveIntegerField("顺序", default=0)
+    # Optional: printed only by the layouts that have them (PROJECT_DETAILS).
+    competent = models.CharField(
+        "主管部门及代码",
+        max_length=120,
+        blank=True,
+        help_text="如“[042]六安市金安区体育局”；不填则为本部门名称。",
+    )
+    manager = models.CharField("项目负责人及电话", max_length=100, blank=True)
+    source = models.CharField("项目来源", max_length=100, blank=True)
+    category = models.CharField("项目类别", max_length=60, blank=True)
+    attribute = models.CharField("项目属性", max_length=60, blank=True)
+    period = models.CharField("项目期", max_length=60, blank=True)
+    overall_goal = models.TextField("总体目标（实施期）", blank=True)
 
     class Meta(FormBase.Meta):
         verbose_name = "项目支出绩效目标"

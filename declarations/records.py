@@ -10,6 +10,7 @@ from core.records import amount_text, amounts
 from declarations.models import (
     DECLARATION_AMOUNTS,
     PROJECT_AMOUNTS,
+    PROJECT_DETAILS,
     TARGET_TABLE_INCOMES,
     Declaration,
     Project,
@@ -106,6 +107,8 @@ def project_data(project: Project) -> dict:
         "unit": project.unit_name,
         **amounts(project, PROJECT_AMOUNTS),
         "goal": project.goal,
+        # The optional fields travel only when filled: a Guangzhou record is what it always was.
+        **{field: getattr(project, field) for field in PROJECT_DETAILS if getattr(project, field)},
         "indicators": indicators,
     }
 

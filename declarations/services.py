@@ -16,6 +16,7 @@ from core.services import (
 from declarations.models import (
     DECLARATION_AMOUNTS,
     PROJECT_AMOUNTS,
+    PROJECT_DETAILS,
     TARGET_TABLE_INCOMES,
     Declaration,
     DeclarationIndicator,
@@ -215,8 +216,10 @@ def project_replace(
             "unit": data.get("unit", "") if data.get("unit", "") != department.name else "",
             "goal": data.get("goal", ""),
             **_amounts(data, PROJECT_AMOUNTS, Project),
+            # An optional field is written when the data has it (a layout without it keeps what is stored).
+            **{field: data[field] or "" for field in PROJECT_DETAILS if field in data},
         },
-        {"goal"},
+        {"goal", "overall_goal"},
     )
     if position is not None:
         values["position"] = position

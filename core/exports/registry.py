@@ -104,7 +104,7 @@ class Document:
 
     def layout(self, record: dict | None = None):
         record = self.record() if record is None else record
-        drawn = (self.spec.table.layout if self.is_table else self.spec.layout)(record)
+        drawn = self.spec.table.layout(record) if self.is_table else self.spec.draw(record)
         # The version of each form goes into the file (XLSX cell A2): an import of an older version
         # than the stored one is refused (``import_form``).
         versions = dict(self.forms().values_list(self.spec.name_field or "pk", "version"))
@@ -314,7 +314,7 @@ def import_form(
     """
     sheet = read_xlsx(content)
     spec, department, year = _file_identity(sheet, department, year)
-    known = set(spec.sheet_markers) | {"preamble"}
+    known = set(spec.all_sheet_markers()) | {"preamble"}
     unknown = [row for row in sheet.rows if row.kind not in known]
     if unknown:
         rows = "、".join(f"第{row.number}行（“{row.kind[:30]}”）" for row in unknown[:10])
@@ -322,7 +322,7 @@ def import_form(
             f"工作表“{sheet.title}”A列的行标识无法识别：{rows}{'等' if len(unknown) > 10 else ''}；"
             f"这些行不会被导入，未导入。请不要修改隐藏的A列，新增一行请复制同类的行。"
         )
-    records = spec.read_sheet(sheet)
+    records = spec.read(sheet)
     if not records:
         raise ValidationError(f"工作表“{sheet.title}”中没有可导入的{spec.label}内容，未导入。")
     stored = _stored_forms(spec, department, year)

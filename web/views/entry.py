@@ -124,7 +124,7 @@ def _paste_indicators(spec, form, post):
 def form_preview(request, kind: str, pk: int):
     """The form's own document in its official layout, as its PDF prints it."""
     spec, form = form_for_user(request.user, kind, pk)
-    layout = spec.layout(spec.record(form))
+    layout = spec.draw(spec.record(form))
     return render(
         request,
         "web/preview.html",

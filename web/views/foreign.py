@@ -48,7 +48,7 @@ def _preview_layout(result: ForeignImport):
     if result.table is not None:
         return spec.table.layout(result.table)
     if len(result.stored) == 1:
-        return spec.layout(result.stored[0])
+        return spec.draw(result.stored[0])
     return None
 
 

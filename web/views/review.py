@@ -94,7 +94,7 @@ def form_review_view(request, kind: str, pk: int):
             messages.success(request, "审核结论已保存。")
             return redirect("workspace")
     record = spec.record(form)
-    layout = spec.layout(record)
+    layout = spec.draw(record)
     return render(
         request,
         "web/review.html",
@@ -156,7 +156,7 @@ def form_compare(request, kind: str, pk: int):
             "kind": spec.kind,
             "approval": approval,
             "differences": data_differences(before, after),
-            "approved_tables": render_tables_html(spec.layout(approval.snapshot)),
-            "current_tables": render_tables_html(spec.layout(current)),
+            "approved_tables": render_tables_html(spec.draw(approval.snapshot)),
+            "current_tables": render_tables_html(spec.draw(current)),
         },
     )

@@ -126,7 +126,7 @@ class Command(BaseCommand):
         for kind, year, path in cases:
             spec = get_kind(kind)
             record = spec.record(spec.forms_of(department, year).order_by("pk").first())
-            render_pdf(spec.layout(record))  # warm: fonts, templates
+            render_pdf(spec.draw(record))  # warm: fonts, templates
             for size in sizes:
                 grown = copy.deepcopy(record)
                 holder = grown
@@ -137,7 +137,7 @@ class Command(BaseCommand):
                     {**seed_rows[n % len(seed_rows)], "name": f"{seed_rows[n % len(seed_rows)]['name']}{n}"}
                     for n in range(size)
                 ]
-                layout = spec.layout(grown)
+                layout = spec.draw(grown)
                 timings = []
                 for _ in range(repeat):
                     start = time.perf_counter()
