@@ -682,7 +682,7 @@ def project_sheet_layout(sheet: ProjectSheet):
             kind=FormKind.PROJECTS,
             kind_label=FormKind.PROJECTS.label,
             title=sheet.title,
-            widths=[12, 14, 16, 34, 24],
+            widths=[12, 18, 16, 30, 24],
             tables=[Table(rows)],
             subtitle_left=f"（{data['year']}年度）",
             subtitle_right="单位：万元",
