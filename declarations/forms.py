@@ -26,7 +26,7 @@ from declarations.models import (
     TargetBlock,
     TargetTable,
 )
-from indicators.forms import IndicatorTree
+from indicators.forms import IndicatorRowForm, IndicatorTree
 from indicators.models import form_scheme
 
 # --- §2.1 部门整体预算绩效目标申报表 ------------------------------------------------------------
@@ -276,6 +276,13 @@ class ProjectHeaderForm(forms.Form):
         )
 
 
+class SingleValueRowForm(IndicatorRowForm):
+    """A 三级 row of a layout with one 指标值 column: the 实施周期 value is not asked for (nor lost)."""
+
+    period_value = forms.CharField(required=False, widget=forms.HiddenInput)
+    annual_value = text_field("指标值", required=False)
+
+
 class ProjectEditor(Editor):
     kind = FormKind.PROJECTS
     template_name = "declarations/edit_project.html"
@@ -289,12 +296,19 @@ class ProjectEditor(Editor):
         return {"header": plain_initial(header, ("goal", "overall_goal")), "indicators": data["indicators"]}
 
     def header_kwargs(self) -> dict:
-        variant = self.spec.variant(self.spec.chosen_layout(self.object.department, self.object.year))
-        return {"shown": variant.fields if variant is not None else frozenset()}
+        return {"shown": self.layout_fields()}
 
     def make_tree(self, data, initial):
         scheme = form_scheme(self.object, FormKind.PROJECTS)
-        return IndicatorTree(scheme, data, initial.get("indicators", []))
+        row_form = IndicatorRowForm if "period_value" in self.layout_fields() else SingleValueRowForm
+        return IndicatorTree(scheme, data, initial.get("indicators", []), form_class=row_form)
+
+    def layout_fields(self) -> frozenset[str]:
+        """The optional fields the district's layout prints (Guangzhou's: the 实施周期 value only)."""
+        if not hasattr(self, "_layout_fields"):
+            variant = self.spec.variant(self.spec.chosen_layout(self.object.department, self.object.year))
+            self._layout_fields = variant.fields if variant is not None else frozenset({"period_value"})
+        return self._layout_fields
 
     def to_data(self) -> dict:
         header = self.header.cleaned_data

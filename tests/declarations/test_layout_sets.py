@@ -160,6 +160,7 @@ def test_the_entry_page_shows_the_optional_fields_only_where_the_layout_prints_t
     page = client.get(reverse("form-edit", args=["projects", anhui_project.pk])).content.decode()
     assert 'name="source"' in page and "项目来源" in page and 'name="period"' in page
     assert 'name="overall_goal"' not in page  # the Anhui layout prints 年度目标 only
+    assert "指标值</th>" in page and "实施周期指标值" not in page.split("indicator-tree")[1]
     # The same kind in a district that chose nothing: Guangzhou's page, without them.
     tianhe = Project.objects.filter(department__name=TIANHE, year=2024).first()
     client.force_login(preparer)
@@ -227,3 +228,57 @@ def test_the_national_layout_prints_the_single_project_grid(county, tmp_path):
         "一级指标二级指标三级指标指标值",
     ):
         assert piece in printed
+
+
+def admin_post(client, district, kind: str, layout: str):
+    return client.post(
+        reverse("admin:core_district_change", args=[district.pk]),
+        {
+            "name": district.name,
+            "review_tiers": district.review_tiers,
+            "layout_choices-TOTAL_FORMS": "1",
+            "layout_choices-INITIAL_FORMS": "0",
+            "layout_choices-MIN_NUM_FORMS": "0",
+            "layout_choices-MAX_NUM_FORMS": "1000",
+            "layout_choices-0-kind": kind,
+            "layout_choices-0-from_year": "2026",
+            "layout_choices-0-layout": layout,
+            "_save": "保存",
+        },
+    )
+
+
+def test_the_district_chooses_its_layout_in_the_admin_and_a_layout_of_another_kind_is_refused(
+    client, superuser
+):
+    district = District.objects.create(name="某县")
+    client.force_login(superuser)
+    response = admin_post(client, district, "declaration", "anhui")
+    assert response.status_code == 200
+    assert "部门整体预算绩效目标申报表没有此格式，可选：广州市格式。" in response.content.decode()
+    assert not LayoutChoice.objects.filter(district=district).exists()
+    response = admin_post(client, district, "projects", "national")
+    assert response.status_code == 302
+    choice = LayoutChoice.objects.get(district=district)
+    assert (choice.kind, choice.from_year, choice.layout) == ("projects", 2026, "national")
+    page = client.get(reverse("admin:core_district_change", args=[district.pk])).content.decode()
+    assert "财政部标准格式" in page and "安徽省格式" in page
+
+
+def test_a_value_the_layout_does_not_print_is_kept_when_the_page_is_saved(client, county, county_preparer):
+    """实施周期 values entered before the district chose a one-value layout survive a save of its page."""
+    indicator = {
+        "level1": "产出指标",
+        "level2": "数量指标",
+        "name": "场次",
+        "period_value": "3场",
+        "annual_value": "1场",
+    }
+    project, _ = project_replace(
+        department=county, year=2025, data={"name": "乙", "source": "上级专项", "indicators": [indicator]}
+    )
+    client.force_login(county_preparer)
+    enter(client, project, {"period": "1年"}, [])
+    project.refresh_from_db()
+    assert (project.source, project.period) == ("上级专项", "1年")
+    assert list(project.indicators.values_list("period_value", "annual_value")) == [("3场", "1场")]
