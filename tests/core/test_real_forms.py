@@ -107,7 +107,8 @@ def test_seed_004_tianhe_department_evaluation_has_no_finding():
 def test_anhui_luan_project_targets_flag_a_reason_given_as_a_target():
     """b-anhui-luan-jinan-tiyuju-2025: two projects of the 项目支出绩效目标表. Held: name, unit, funds
     (1000.00 = 1000.00 + 0.00), 年度目标, the indicators (one 指标值 column → 年度指标值; the 2025 spelling
-    “经济效益指标” filed under the classic 二级). Not held: 项目责任人, 主管部门及代码, 项目来源, 项目期.
+    “经济效益指标” filed under the classic 二级). 项目责任人, 主管部门及代码, 项目来源, 项目期 are held in the Anhui layout
+    (``tests/declarations/test_layout_sets.py``, issue 18).
     Project 2's page is cut after its first heading, so it has no indicators here."""
     anhui = department("六安市金安区体育局", "六安市金安区")
     rows = [
