@@ -273,7 +273,7 @@ class Command(BaseCommand):
         verdict = "达标" if elapsed <= ZIP_TARGET_S else "未达标"
         self.stdout.write(
             f"{label}：{workers} 个工作进程 {elapsed:.1f} s（目标 ≤ {ZIP_TARGET_S} s {verdict}），"
-            f"{stats['files']} 个文件（渲染 {stats['rendered']}，复用冻结 {stats['frozen']}），"
+            f"{stats['files']} 个文件（渲染 {stats['rendered']}，复用已存 PDF {stats['stored']}，复用冻结 {stats['frozen']}），"
             f"{len(content) / 1e6:.1f} MB；CPU：本进程 {own_after - own:.1f} s，工作进程 "
             f"{children_after - children:.1f} s；工作进程内存峰值 {peaks} MiB；进度 {calls[-1]}；负载 {self.load()}"
         )
