@@ -25,7 +25,7 @@ from core.exports.bundle import department_year_documents, departments_year_zip
 from core.exports.frozen import document_freeze
 from core.exports.html import render_pdf
 from core.exports.registry import document, export_form, exporter
-from core.models import Department, District, FormStatus, User
+from core.models import Department, District, FormStatus, RenderedPdf, User
 from declarations.models import Declaration, Project
 from evaluations.models import DepartmentEvaluation, ProjectEvaluation
 from monitoring.models import MonitoringForm, MonitoringRound
@@ -284,8 +284,11 @@ class Command(BaseCommand):
         district = District.objects.get(name="演示区01")
         members = list(Department.objects.filter(district=district).select_related("district"))
         self.stdout.write(f"\n全区打包 {district.name} 2024（{len(members)} 个部门，pdf+xlsx）")
+        # Each cold run starts without stored PDFs (core/exports/pdfcache.py), or the second would
+        # serve the first one's renders.
         for count in workers:
-            self.zip_once(members, count, "未冻结（全部渲染）")
+            RenderedPdf.objects.all().delete()
+            self.zip_once(members, count, "未冻结，无已存 PDF（全部渲染）")
         # What approvals would have left: every approved document's files frozen (rendered here, untimed
         # in the ZIP). A table needs every one of its projects approved.
         started, frozen = time.perf_counter(), 0
@@ -297,7 +300,10 @@ class Command(BaseCommand):
             f"冻结已审核表格：{frozen} 个文件，用时 {time.perf_counter() - started:.1f} s（不计入打包）"
         )
         for count in workers:
-            self.zip_once(members, count, "已审核表格复用冻结文件")
+            RenderedPdf.objects.all().delete()
+            self.zip_once(members, count, "已审核表格复用冻结文件，无已存 PDF")
+        # As the system runs a second ZIP of unchanged forms: the PDFs the previous ZIP stored are served.
+        self.zip_once(members, max(workers), "再打包一次（未改动的表格复用已存 PDF）")
 
     def split_jobs(self, workers: int, limit: int):
         """Every demo department, one ZIP job per district, run one after another (one job queue)."""
