@@ -1,5 +1,6 @@
 """ZIPs for filing: every form of a department and year, or of a district's departments. Approved
-documents are their frozen files; the others are rendered, for a district in worker processes."""
+documents are their frozen files; the others are rendered, for a district in worker processes (a PDF
+of an unchanged form is its stored render)."""
 
 import hashlib
 import io
@@ -156,7 +157,9 @@ def departments_year_zip(
     (default ``PERFBUDGET_EXPORT_WORKERS``: one per core) while the next departments are read.
     ``progress(done, total)`` counts the departments whose every file is ready (frozen or rendered),
     in order, so it never runs ahead of the work; it ends at ``(total, total)``. ``stats``, when
-    given, is filled with the worker count, the files rendered and reused, and each worker's peak RSS.
+    given, is filled with the worker count, the files rendered, the PDFs served from the store
+    (``core/exports/pdfcache.py``: looked up and filled by this process, never by a worker), the frozen
+    files reused, and each worker's peak RSS.
     """
     departments = sorted(departments, key=lambda department: department.name)
     if not departments:
@@ -210,7 +213,8 @@ def departments_year_zip(
         stats.update(
             workers=pool.workers,
             files=len(every),
-            rendered=sum(file.frozen is None for file in every),
+            rendered=sum(file.frozen is None for file in every) - pool.stored,
+            stored=pool.stored,
             frozen=sum(file.frozen is not None for file in every),
             worker_peak_mib=dict(pool.peaks),
         )

@@ -1,9 +1,12 @@
 """Rendering many files at once in worker processes (a district's ZIP).
 
-The parent reads the data and draws each document's layout (that needs the database); a worker only
-turns a layout into bytes (that needs Django's templates and WeasyPrint, not the database). So the
-workers share nothing with the parent but the layouts sent to them and the bytes sent back: they
-open no database connection, and they work the same under the test runner's in-memory database.
+The parent reads the data and draws each document's layout (that needs the database); for a PDF it
+also renders the print document (HTML, milliseconds), looks its key up in the stored PDFs
+(``core/exports/pdfcache.py``) and serves a stored one without sending anything to a worker; a PDF
+rendered by a worker is stored by the parent when it comes back. A worker only turns an HTML document
+into a PDF or a layout into an XLSX (Django's templates and WeasyPrint, not the database). So the
+workers share nothing with the parent but what is sent to them and the bytes sent back: they open no
+database connection, and they work the same under the test runner's in-memory database.
 
 Workers are *spawned* (a fresh interpreter each, Django set up once in each), not forked: a fork
 would inherit the parent's open database connections and threads. ``workers=1`` renders in the
@@ -16,6 +19,8 @@ from multiprocessing import get_context
 from django.conf import settings
 
 from core.exports import worker
+from core.exports.html import render_html
+from core.exports.pdfcache import pdf_key, store_pdf, stored_pdf
 
 
 def worker_count(requested: int | None = None) -> int:
@@ -23,15 +28,20 @@ def worker_count(requested: int | None = None) -> int:
 
 
 class RenderPool:
-    """``submit(format, layout) -> Future`` of ``worker.render_layout``, in ``workers`` processes.
+    """``submit(format, layout) -> Future`` of ``(bytes, worker pid, peak MiB)``, in ``workers``
+    processes; a PDF already stored is a finished future (pid None) and nothing is rendered.
 
-    Use as a context manager; leaving it waits for (or, after an error, cancels) what is left.
+    Use as a context manager; leaving it waits for (or, after an error, cancels) what is left and
+    stores the PDFs rendered since the last submission. All database work happens in the thread that
+    calls ``submit`` and leaves the context, never in a worker or an executor thread.
     """
 
     def __init__(self, workers: int | None = None):
         self.workers = worker_count(workers)
         self._executor = None
         self.peaks: dict[int, float] = {}  # worker pid -> peak RSS in MiB
+        self.stored = 0  # PDFs served from the store instead of rendered
+        self._unstored: list[tuple[str, Future]] = []  # (key, rendering) of PDFs to store
 
     def __enter__(self):
         if self.workers > 1:
@@ -43,19 +53,47 @@ class RenderPool:
     def __exit__(self, kind, error, traceback):
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=error is not None)
+        if error is None:
+            self._store_finished()
         return False
 
     def submit(self, format: str, layout) -> Future:
-        if self._executor is not None:
-            future = self._executor.submit(worker.render_layout, format, layout)
+        self._store_finished()
+        if format == "pdf":
+            html = render_html(layout)  # a live rendering (no stamp), as a download of it prints
+            key = pdf_key(html)
+            content = stored_pdf(key)
+            if content is not None:
+                self.stored += 1
+                future = Future()
+                future.set_result((content, None, 0.0))
+                return future
+            future = self._run(worker.render_pdf_html, html)
+            self._unstored.append((key, future))
         else:
-            future = Future()
-            try:
-                future.set_result(worker.render_layout(format, layout))
-            except Exception as error:  # the caller sees it when it reads the result, as from a worker
-                future.set_exception(error)
+            future = self._run(worker.render_xlsx, layout)
         future.add_done_callback(self._note_peak)
         return future
+
+    def _run(self, function, argument) -> Future:
+        if self._executor is not None:
+            return self._executor.submit(function, argument)
+        future = Future()
+        try:
+            future.set_result(function(argument))
+        except Exception as error:  # the caller sees it when it reads the result, as from a worker
+            future.set_exception(error)
+        return future
+
+    def _store_finished(self) -> None:
+        """Store the PDFs whose rendering has come back (this thread: the one with the database)."""
+        waiting = []
+        for key, future in self._unstored:
+            if not future.done():
+                waiting.append((key, future))
+            elif not future.cancelled() and future.exception() is None:
+                store_pdf(key, future.result()[0])
+        self._unstored = waiting
 
     def _note_peak(self, future: Future) -> None:
         if not future.cancelled() and future.exception() is None:

@@ -38,15 +38,14 @@ def pdf_key(html: str) -> str:
     return hashlib.sha256(f"{_renderer()}\n{html}".encode()).hexdigest()
 
 
-def render_pdf_stored(layout: Layout, stamp: Stamp | None = None) -> bytes:
-    """The PDF of ``layout`` (with its verification ``stamp``, if frozen): the stored one if this exact
-    document was rendered before, else rendered now and stored."""
-    html = render_html(layout, stamp)
-    key = pdf_key(html)
+def stored_pdf(key: str) -> bytes | None:
+    """The stored PDF of the print document whose key is ``key``, or None."""
     stored = RenderedPdf.objects.filter(key=key).values_list("content", flat=True).first()
-    if stored is not None:
-        return bytes(stored)
-    content = pdf_from_html(html)
+    return None if stored is None else bytes(stored)
+
+
+def store_pdf(key: str, content: bytes) -> None:
+    """Store ``content`` as the PDF of ``key`` (a concurrent render may have stored it first)."""
     try:
         # A savepoint: a concurrent render of the same document may have stored it first.
         with transaction.atomic():
@@ -54,6 +53,18 @@ def render_pdf_stored(layout: Layout, stamp: Stamp | None = None) -> bytes:
     except IntegrityError:
         pass
     _prune()
+
+
+def render_pdf_stored(layout: Layout, stamp: Stamp | None = None) -> bytes:
+    """The PDF of ``layout`` (with its verification ``stamp``, if frozen): the stored one if this exact
+    document was rendered before, else rendered now and stored."""
+    html = render_html(layout, stamp)
+    key = pdf_key(html)
+    stored = stored_pdf(key)
+    if stored is not None:
+        return stored
+    content = pdf_from_html(html)
+    store_pdf(key, content)
     return content
 
 

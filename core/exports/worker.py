@@ -2,6 +2,9 @@
 
 A spawned worker unpickles these functions by importing this module before Django is set up, so the
 module imports nothing of ours at its top: our modules define models, which need the app registry.
+A worker never touches the database: the parent reads the data, draws the layout, renders a PDF's
+print document (HTML) and looks up and fills the stored-PDF table; a worker only turns an HTML
+document into a PDF, or a layout into an XLSX.
 """
 
 import os
@@ -16,11 +19,20 @@ def start() -> None:
     django.setup()
 
 
-def render_layout(format: str, layout) -> tuple[bytes, int, float]:
-    """``(bytes, worker pid, peak RSS of the worker in MiB)`` of a live rendering (no stamp)."""
-    # Imported here, not at the top: the app registry is ready only after ``start()`` ran. The plain
-    # renderers, not the stored-PDF exporter: a worker renders, the parent process stores.
-    from core.exports import html, xlsx
-
-    content = html.render_pdf(layout) if format == "pdf" else xlsx.render_xlsx(layout)
+def _done(content: bytes) -> tuple[bytes, int, float]:
     return content, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def render_pdf_html(html: str) -> tuple[bytes, int, float]:
+    """``(bytes, worker pid, peak RSS of the worker in MiB)`` of one print document (``render_html``)."""
+    # Imported here, not at the top: the app registry is ready only after ``start()`` ran.
+    from core.exports.html import pdf_from_html
+
+    return _done(pdf_from_html(html))
+
+
+def render_xlsx(layout) -> tuple[bytes, int, float]:
+    """``(bytes, worker pid, peak RSS of the worker in MiB)`` of a live XLSX (no stamp)."""
+    from core.exports.xlsx import render_xlsx
+
+    return _done(render_xlsx(layout))

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from core.exports.bundle import MANIFEST_NAME, departments_year_zip
-from core.models import Department, FrozenExport
+from core.models import Department, FrozenExport, RenderedPdf
 from core.workflow import form_approve_and_freeze
 from evaluations.models import ProjectEvaluation
 from evaluations.services import project_evaluation_replace
@@ -48,6 +48,10 @@ def test_the_parallel_zip_has_the_serial_zips_files_and_the_frozen_bytes(distric
     _name, serial = departments_year_zip(
         district_2024, 2024, workers=1, progress=lambda *call: serial_calls.append(call)
     )
+    # The serial ZIP stored its PDFs; emptied so that the workers render them again.
+    live_pdfs = [name for name in contents(serial) if name.endswith(".pdf") and "冻结" not in name]
+    assert RenderedPdf.objects.count() > 0
+    RenderedPdf.objects.all().delete()
     name, parallel = departments_year_zip(
         district_2024, 2024, workers=2, progress=lambda *call: parallel_calls.append(call), stats=stats
     )
@@ -69,7 +73,11 @@ def test_the_parallel_zip_has_the_serial_zips_files_and_the_frozen_bytes(distric
 
     # Real worker processes did the rendering; the frozen files were not rendered again.
     assert stats["workers"] == 2 and stats["frozen"] == 2
-    assert stats["rendered"] == stats["files"] - 2 > 0
+    assert stats["rendered"] == stats["files"] - 2 > 0 and stats["stored"] == 0
+    # The parent stored what the workers rendered: each live PDF of the ZIP, byte for byte.
+    stored = {bytes(content) for content in RenderedPdf.objects.values_list("content", flat=True)}
+    live = {content for entry, content in parallel.items() if entry.endswith(".pdf")} - set(frozen.values())
+    assert live and stored == live and len(live_pdfs) >= len(live)
     assert stats["worker_peak_mib"] and os.getpid() not in stats["worker_peak_mib"]
     assert all(peak > 10 for peak in stats["worker_peak_mib"].values())
 
