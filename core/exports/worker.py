@@ -33,6 +33,7 @@ def render_pdf_html(html: str) -> tuple[bytes, int, float]:
 
 def render_xlsx(layout) -> tuple[bytes, int, float]:
     """``(bytes, worker pid, peak RSS of the worker in MiB)`` of a live XLSX (no stamp)."""
+    # Imported here for the same reason: the app registry is ready only after ``start()`` ran.
     from core.exports.xlsx import render_xlsx
 
     return _done(render_xlsx(layout))
