@@ -139,8 +139,6 @@ class KindSpec:
     identity_keys: tuple[str, ...] = field(default=("kind", "department", "district", "year", "layout"))
     # The official layouts besides ``layout`` (the default, Guangzhou's) a district may choose.
     variants: tuple[Variant, ...] = ()
-    # The record's optional fields: printed (and entered) only in the layouts whose ``fields`` name them.
-    optional_fields: frozenset[str] = frozenset()
 
     @property
     def slug(self) -> str:
@@ -214,11 +212,6 @@ class KindSpec:
         """The official layout of ``record``: its variant's, or the default one."""
         variant = self.variant(record.get("layout"))
         return variant.build(record) if variant is not None else self.layout(record)
-
-    def shown_fields(self, record: dict) -> frozenset[str]:
-        """The optional fields the record's layout prints, which its entry page shows."""
-        variant = self.variant(record.get("layout"))
-        return variant.fields if variant is not None else frozenset()
 
     def read(self, sheet) -> list[dict]:
         """The records of one of our XLSX sheets, read by the layout the sheet was written in."""

@@ -4,7 +4,6 @@ from core.kinds import KindSpec, Loaded, TableSpec, Variant, get_kind, register
 from core.models import FormKind, FormStatus
 from declarations import checks, forms, layouts, records, services
 from declarations.models import (
-    PROJECT_DETAILS,
     Declaration,
     DeclarationIndicator,
     Project,
@@ -185,7 +184,6 @@ def register_kinds() -> None:
             approved_indicator_uses=_uses(ProjectIndicator, "project"),
             key_figure=("项目资金总计", "total"),
             variants=PROJECT_VARIANTS,
-            optional_fields=frozenset(PROJECT_DETAILS),
         )
     )
 
