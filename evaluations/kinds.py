@@ -1,6 +1,6 @@
 """The self-evaluation kinds as the registry sees them (see ``core/kinds.py``): one spec per kind."""
 
-from core.kinds import KindSpec, Loaded, register
+from core.kinds import KindSpec, Loaded, Variant, get_kind, register
 from core.models import FormKind, FormStatus
 from core.richtext import rich_text_plain
 from declarations.models import Declaration, Project, TargetTable
@@ -117,6 +117,36 @@ def project_evaluation_layout(data: dict):
     )
 
 
+def project_evaluation_record(evaluation: ProjectEvaluation) -> dict:
+    """One evaluation's record, naming the layout its district chose for the year (if not Guangzhou's)."""
+    data = records.project_evaluation_data(evaluation)
+    spec = get_kind(FormKind.PROJECT_SELF_EVALUATION.value)
+    return spec.with_layout(data, evaluation.department, evaluation.year)
+
+
+def _evaluation_variant(sheet: layouts.EvaluationSheet) -> Variant:
+    kind = FormKind.PROJECT_SELF_EVALUATION
+
+    def build(data: dict):
+        return layouts.project_evaluation_layout(data, scheme_outline(kind, data["year"]), sheet)
+
+    def read(read_sheet) -> list[dict]:
+        outline = scheme_outline(kind, read_sheet.meta["year"])
+        return [layouts.project_evaluation_from_sheet(read_sheet, outline, sheet)]
+
+    return Variant(
+        name=sheet.name,
+        label=sheet.label,
+        build=build,
+        read_sheet=read,
+        fields=sheet.fields,
+        sheet_markers=frozenset({"form", "funds", "indicator"}),
+    )
+
+
+PROJECT_EVALUATION_VARIANTS = tuple(_evaluation_variant(sheet) for sheet in layouts.EVALUATION_SHEETS)
+
+
 def project_evaluation_split(data: dict) -> list[dict]:
     """A file of several evaluations (``{"evaluations": [...]}``) or one evaluation's record."""
     return list(data["evaluations"]) if "evaluations" in data else [data]
@@ -156,7 +186,7 @@ def register_kinds() -> None:
             name_label="项目名称",
             name_noun="项目",
             load=project_evaluation_load,
-            record=records.project_evaluation_data,
+            record=project_evaluation_record,
             layout=project_evaluation_layout,
             read_sheet=lambda sheet: [layouts.project_evaluation_from_sheet(sheet)],
             template=layouts.project_evaluation_template,
@@ -169,6 +199,7 @@ def register_kinds() -> None:
             approved_indicator_uses=_approved_project_evaluation_uses,
             key_figure=("执行率（%）", "execution_rate"),
             comparable=False,
+            variants=PROJECT_EVALUATION_VARIANTS,
         )
     )
 

@@ -1,5 +1,6 @@
 """Official layouts of the self-evaluation forms (§2.4, §2.5), built from records data, and read back."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from core.exports.layout import Cell, Layout, Row, Style, Table, indicator_tree_rows, label
@@ -198,7 +199,71 @@ def _final_score(item: dict):
     return reviewer if reviewer not in (None, "") else item["score"]
 
 
-def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
+@dataclass(frozen=True)
+class EvaluationSheet:
+    """How one official layout prints a 项目支出绩效自评表 in the shared grid, as data: its labels.
+
+    Guangzhou's (the default) and the 财政部 standard form of 财预〔2020〕10号 differ in wording only:
+    the fund columns name their letters (全年预算数（A）, 执行率（B/A）), the blocks are “…完成情况”, a
+    二级 prints with “指标” appended (“经济效益指标”), and a note states the 一级 weights.
+    """
+
+    name: str
+    label: str
+    fund_labels: tuple[str, str, str] = tuple(text for _, text in FUND_COLUMNS)
+    total_label: str = "年度资金总额"
+    rate_label: str = "执行率"
+    goal_label: str = "年度总体目标"
+    indicator_label: str = "绩效指标"
+    level2_suffix: str = ""
+    # Printed under the table: the 一级 weights the form states, in the national form's words.
+    weights_note: bool = False
+    # The optional fields this layout prints (the entry page shows those and no others).
+    fields: frozenset[str] = frozenset()
+
+    def printed_level2(self, name: str) -> str:
+        if not self.level2_suffix or name.endswith(self.level2_suffix):
+            return name
+        return f"{name}{self.level2_suffix}"
+
+
+GUANGZHOU_EVALUATION = EvaluationSheet(name="guangzhou", label="广州市格式")
+NATIONAL_EVALUATION = EvaluationSheet(
+    name="national",
+    label="财政部标准格式",
+    fund_labels=("年初预算数", "全年预算数（A）", "全年执行数（B）"),
+    total_label="年度资金总额：",
+    rate_label="执行率（B/A）",
+    goal_label="年度总体目标完成情况",
+    indicator_label="年度绩效指标完成情况",
+    level2_suffix="指标",
+    weights_note=True,
+)
+
+
+# 财预〔2020〕10号's note, printed as it stands where the form keeps the standard weights.
+STANDARD_WEIGHTS = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
+STANDARD_NOTE = (
+    "注：1.一级指标分值统一设置为：产出指标50分、效益指标30分、服务对象满意度指标10分、预算资金执行率10分。"
+    "如有特殊情况，一级指标权重可做适当调整。"
+)
+
+
+EVALUATION_SHEETS = (NATIONAL_EVALUATION,)
+
+
+def _weights_note(budget_weight: Decimal, level1_weights: dict[str, Decimal]) -> str:
+    """The note under the national table: the standard one, or the weights this form states."""
+    if budget_weight == 10 and level1_weights == STANDARD_WEIGHTS:
+        return STANDARD_NOTE
+    parts = [f"{name}{format_points(weight)}分" for name, weight in level1_weights.items()]
+    parts.append(f"预算资金执行率{format_points(budget_weight)}分")
+    return f"注：1.本表一级指标分值为：{'、'.join(parts)}。"
+
+
+def project_evaluation_layout(
+    data: dict, outline: Outline, sheet: EvaluationSheet = GUANGZHOU_EVALUATION
+) -> Layout:
     funds = {name: Decimal(value) for name, value in data["funds"].items()}
     weight = Decimal(data["budget_weight"])
     totals = {
@@ -222,15 +287,15 @@ def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
             [
                 label("项目资金（万元）", rowspan=5),
                 label("", colspan=2),
-                *[label(text) for _, text in FUND_COLUMNS],
+                *[label(text) for text in sheet.fund_labels],
                 label("分值"),
-                label("执行率"),
+                label(sheet.rate_label),
                 label("得分"),
             ]
         ),
         Row(
             [
-                label("年度资金总额", colspan=2, align="left"),
+                label(sheet.total_label, colspan=2, align="left"),
                 *[Cell(totals[column], style=Style.AMOUNT) for column, _ in FUND_COLUMNS],
                 Cell(weight, style=Style.NUMBER, field="budget_weight"),
                 Cell(rate, style=Style.PERCENT),
@@ -257,7 +322,11 @@ def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
         )
     rows += [
         Row(
-            [label("年度总体目标", rowspan=2), label("预期目标", colspan=4), label("实际完成情况", colspan=4)]
+            [
+                label(sheet.goal_label, rowspan=2),
+                label("预期目标", colspan=4),
+                label("实际完成情况", colspan=4),
+            ]
         ),
         Row(
             [
@@ -281,7 +350,7 @@ def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
         [
             label(t)
             for t in (
-                "绩效指标",
+                sheet.indicator_label,
                 "一级指标",
                 "二级指标",
                 "三级指标",
@@ -310,6 +379,10 @@ def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
             Cell(item["deviation_reason"] if item else "", style=Style.RICH, field="deviation_reason"),
         ],
     )
+    for row in indicator_rows:
+        for cell in row.cells:
+            if cell.field == "level2":
+                cell.value = sheet.printed_level2(cell.value)
     scores = [
         budget_score,
         *(
@@ -334,6 +407,11 @@ def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
             ]
         )
     )
+    if sheet.weights_note:
+        indicator_rows.append(Row([label(_weights_note(weight, level1_weights), colspan=9, align="left")]))
+    meta = {"department": data["department"], "year": data["year"], "project": data["project_name"]}
+    if sheet is not GUANGZHOU_EVALUATION:
+        meta["layout"] = sheet.name
     return Layout(
         kind=FormKind.PROJECT_SELF_EVALUATION,
         kind_label=FormKind.PROJECT_SELF_EVALUATION.label,
@@ -342,7 +420,7 @@ def project_evaluation_layout(data: dict, outline: Outline) -> Layout:
         tables=[Table(rows), Table([header, *indicator_rows], header_rows=1)],
         subtitle_left=f"（{data['year']}年度）",
         subtitle_right="单位：万元",
-        meta={"department": data["department"], "year": data["year"], "project": data["project_name"]},
+        meta=meta,
     )
 
 
@@ -362,16 +440,29 @@ def project_evaluation_template(department: str, year: int) -> dict:
     }
 
 
-def project_evaluation_from_sheet(sheet: ReadSheet) -> dict:
+def project_evaluation_from_sheet(
+    sheet: ReadSheet, outline: Outline | None = None, layout: EvaluationSheet = GUANGZHOU_EVALUATION
+) -> dict:
+    """One evaluation read back from the XLSX its layout writes (a 二级 printed with the layout's suffix
+    is read as the scheme's name, which needs the year's ``outline``)."""
     form = sheet_form_fields(sheet, {"form"})
     indicators = sheet_indicators(
         sheet, "name", "annual_value", "actual_value", "weight", "score", "deviation_reason"
     )
+    if outline is not None:
+        scheme_names = {
+            (level1, layout.printed_level2(level2)): level2
+            for level1, children in outline.tree
+            for level2 in children
+        }
+        for item in indicators:
+            item["level2"] = scheme_names.get((item["level1"], item["level2"]), item["level2"])
     for item in indicators:
         item["weight"] = sheet_amount_text(item["weight"])
         item["score"] = None if item["score"] in ("", None) else sheet_amount_text(item["score"])
     return {
         "kind": FormKind.PROJECT_SELF_EVALUATION.value,
+        **({} if layout is GUANGZHOU_EVALUATION else {"layout": layout.name}),
         "project_name": form.get("project_name", ""),
         "competent_department": form.get("competent_department", ""),
         "implementing_unit": form.get("implementing_unit", ""),

@@ -6,9 +6,6 @@ page) is entered through the entry page in the Anhui layout its district would c
 compared with the stored copy's text fragments (``pdftotext -raw``).
 """
 
-import re
-import subprocess
-
 import pytest
 from django.urls import reverse
 
@@ -19,11 +16,12 @@ from declarations.models import Project
 from declarations.services import project_replace
 from indicators.models import Category, Scheme
 from scripts.loadtest import form_values
-from tests.conftest import REPO_DIR, TIANHE
+from tests.conftest import TIANHE
+from tests.realforms import REALFORMS, pdf_text, squash
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
-ANHUI = REPO_DIR.parent / "shared" / "realforms" / "b-anhui-luan-jinan-tiyuju-2025.txt"
+ANHUI = REALFORMS / "b-anhui-luan-jinan-tiyuju-2025.txt"
 COUNTY = "六安市金安区"
 BUREAU = "六安市金安区体育局"
 
@@ -61,11 +59,6 @@ SECOND = {
 }
 
 
-def squash(text: str) -> str:
-    text = text.replace(",", "").replace("：", ":").replace("（", "(").replace("）", ")")
-    return re.sub(r"\s+", "", text)
-
-
 def form_fragments() -> list[list[str]]:
     """The stored copy's text fragments (cells, and lines within a cell), per project page."""
     lines = ANHUI.read_text().splitlines()[1:]
@@ -80,14 +73,6 @@ def form_fragments() -> list[list[str]]:
             if piece:
                 pages[-1].append(piece)
     return pages
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "form.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 @pytest.fixture
