@@ -407,8 +407,10 @@ def project_evaluation_layout(
             ]
         )
     )
+    tables = [Table(rows), Table([header, *indicator_rows], header_rows=1)]
     if sheet.weights_note:
-        indicator_rows.append(Row([label(_weights_note(weight, level1_weights), colspan=9, align="left")]))
+        # Its own table: the note follows the grid, not under a repeated header on a page of its own.
+        tables.append(Table([Row([label(_weights_note(weight, level1_weights), colspan=9, align="left")])]))
     meta = {"department": data["department"], "year": data["year"], "project": data["project_name"]}
     if sheet is not GUANGZHOU_EVALUATION:
         meta["layout"] = sheet.name
@@ -417,7 +419,7 @@ def project_evaluation_layout(
         kind_label=FormKind.PROJECT_SELF_EVALUATION.label,
         title="项目支出绩效自评表",
         widths=[9, 11, 13, 26, 16, 16, 8, 8, 26],
-        tables=[Table(rows), Table([header, *indicator_rows], header_rows=1)],
+        tables=tables,
         subtitle_left=f"（{data['year']}年度）",
         subtitle_right="单位：万元",
         meta=meta,
