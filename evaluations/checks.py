@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from core.checks import Finding, blocking, empty, required_parts, warning
 from core.models import FormKind
 from core.money import HUNDRED, ZERO, round_money
+from evaluations.layouts import goal_grouped
 from evaluations.models import policy_for
 from evaluations.scoring import score_indicator
 from indicators.checks import indicator_findings, reason_instead_of_target
@@ -32,10 +33,14 @@ def department_evaluation_findings(form, data: dict) -> list[Finding]:
 
 
 def project_evaluation_findings(form, data: dict) -> list[Finding]:
-    findings = required_parts(
-        [("年度总体目标：预期目标", data["expected_goal"]), ("实际完成情况", data["actual_completion"])]
-    )
-    findings += reason_instead_of_target("年度总体目标：预期目标", data["expected_goal"])
+    if goal_grouped(data):
+        # A form grouped by 年度绩效目标 (Hubei's) has no 年度总体目标 block: its goals are the groups.
+        findings = []
+    else:
+        findings = required_parts(
+            [("年度总体目标：预期目标", data["expected_goal"]), ("实际完成情况", data["actual_completion"])]
+        )
+        findings += reason_instead_of_target("年度总体目标：预期目标", data["expected_goal"])
     findings += indicator_findings(form, FormKind.PROJECT_SELF_EVALUATION, data["indicators"], actual=True)
     return findings + scoring_findings(data, policy_for(form.department.district, form.year))
 
@@ -58,8 +63,22 @@ def scoring_findings(data: dict, policy) -> list[Finding]:
     """§4 on one 项目支出绩效自评表's record: weights, scores and 偏差原因."""
     findings = []
     budget_weight = _number(data.get("budget_weight"))
-    weights = {name: _number(weight) for name, weight in (data.get("level1_weights") or {}).items()}
     rows = data["indicators"]
+    if goal_grouped(data):
+        # Rows are named as the form prints them: by goal, then in the goal's table.
+        findings = _goal_weight_findings(budget_weight, rows)
+        counts: dict[int, int] = {}
+        for row in rows:
+            goal = row.get("goal") or 1
+            counts[goal] = counts.get(goal, 0) + 1
+            findings += _row_findings(
+                f"年度绩效目标{goal}第{counts[goal]}行",
+                row,
+                policy,
+                form_reason=data.get("deviation_analysis") or "",
+            )
+        return findings
+    weights = {name: _number(weight) for name, weight in (data.get("level1_weights") or {}).items()}
     used = {row["level1"] for row in rows}
     weights = {name: weight for name, weight in weights.items() if name in used or weight}
     total = budget_weight + sum(weights.values(), ZERO)
@@ -83,12 +102,26 @@ def scoring_findings(data: dict, policy) -> list[Finding]:
                 )
             )
     for number, row in enumerate(rows, start=1):
-        findings += _row_findings(number, row, policy)
+        findings += _row_findings(f"绩效指标第{number}行", row, policy)
     return findings
 
 
-def _row_findings(number: int, row: dict, policy) -> list[Finding]:
-    where = f"绩效指标第{number}行“{row['name']}”（{row['level1']}/{row['level2']}）"
+def _goal_weight_findings(budget_weight: Decimal, rows: list[dict]) -> list[Finding]:
+    """A form grouped by 年度绩效目标 states each goal's points as the sum of its rows' 分值."""
+    goals: dict[int, Decimal] = {}
+    for row in rows:
+        goals[row.get("goal") or 1] = goals.get(row.get("goal") or 1, ZERO) + _number(row.get("weight"))
+    total = budget_weight + sum(goals.values(), ZERO)
+    if round_money(total) == HUNDRED:
+        return []
+    parts = "、".join(f"年度绩效目标{number}{_points(points)}分" for number, points in sorted(goals.items()))
+    return [blocking(f"预算执行分值{_points(budget_weight)}分与{parts}合计为{_points(total)}分，应为100分。")]
+
+
+def _row_findings(place: str, row: dict, policy, form_reason=None) -> list[Finding]:
+    """One row's score. ``form_reason`` is the form's own analysis where the layout has no reason per
+    row (Hubei's 偏差大或目标未完成原因分析): it then answers for every row."""
+    where = f"{place}“{row['name']}”（{row['level1']}/{row['level2']}）"
     weight = _number(row.get("weight"))
     if row.get("score") in (None, ""):
         if not weight:
@@ -100,12 +133,14 @@ def _row_findings(number: int, row: dict, policy) -> list[Finding]:
     proposal = score_indicator(
         row.get("annual_value", ""), row.get("actual_value", ""), weight, name=row["name"], policy=policy
     )
-    reason_missing = empty(row.get("deviation_reason"))
+    per_form = form_reason is not None
+    reason_missing = empty(form_reason) if per_form else empty(row.get("deviation_reason"))
     if score < weight and reason_missing:
+        where_reason = (
+            "需在“偏差大或目标未完成原因分析”中说明原因" if per_form else "需填写偏差原因分析及改进措施"
+        )
         findings.append(
-            blocking(
-                f"{where}：得分{_points(score)}分低于分值{_points(weight)}分，需填写偏差原因分析及改进措施。"
-            )
+            blocking(f"{where}：得分{_points(score)}分低于分值{_points(weight)}分，{where_reason}。")
         )
     elif proposal.needs_reason and proposal.score is not None and score >= weight and reason_missing:
         findings.append(blocking(f"{where}：{proposal.reason_why}"))

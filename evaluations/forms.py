@@ -22,8 +22,10 @@ from core.forms import (
 from core.models import FormKind
 from core.money import ascii_number, is_empty_mark
 from core.records import amount_text
+from evaluations.layouts import GoalGroupedSheet, goal_grouped_sheet
 from evaluations.models import (
     DEPARTMENT_EVALUATION_AMOUNTS,
+    EVALUATION_RICH_DETAILS,
     PROJECT_EVALUATION_AMOUNTS,
     DepartmentEvaluation,
     ProjectEvaluation,
@@ -114,28 +116,66 @@ class ProjectEvaluationHeaderForm(forms.Form):
     expected_goal = RichTextField("年度总体目标：预期目标", rows=4)
     actual_completion = RichTextField("年度总体目标：实际完成情况", rows=4)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sheet: GoalGroupedSheet | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(amount_fields(ProjectEvaluation, PROJECT_EVALUATION_AMOUNTS))
-        for name in PROJECT_EVALUATION_AMOUNTS:
+        self.sheet = sheet
+        # The fund cells the layout prints (a form grouped by goal has the year's 财政资金 only).
+        self.fund_fields = sheet.fund_fields if sheet else PROJECT_EVALUATION_AMOUNTS
+        self.fields.update(amount_fields(ProjectEvaluation, self.fund_fields))
+        for name in self.fund_fields:
             # The grid is drawn by the template, not by crispy: style the inputs here.
             self.fields[name].widget.attrs["class"] = "amount form-control form-control-sm"
+        project_row = Row(
+            Column("project_name", css_class="col-md-6"),
+            Column("competent_department"),
+            Column("implementing_unit"),
+        )
+        if sheet is None:
+            self.helper = header_helper(Layout(project_row))
+            self.goal_helper = header_helper(
+                Layout(Row(Column("expected_goal"), Column("actual_completion")))
+            )
+            return
+        # The layout's own fields, and no 年度总体目标 block (its goals are the groups of rows).
+        del self.fields["expected_goal"], self.fields["actual_completion"]
+        self.fields["implementing_unit"].label = "项目实施单位"
+        for name, choices in sheet.options.items():
+            label_text = str(ProjectEvaluation._meta.get_field(name).verbose_name)
+            self.fields[name] = forms.ChoiceField(
+                label=label_text,
+                required=False,
+                choices=[
+                    ("", "（未选）"),
+                    *((choice, f"{n}、{choice}") for n, choice in enumerate(choices, 1)),
+                ],
+                error_messages={"invalid_choice": f"“{label_text}”只能从所列选项中选择。"},
+            )
+        self.fields["filled_on"] = forms.DateField(
+            label="填报日期",
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            error_messages={"invalid": "“填报日期”不是有效日期，请按“2021-03-10”填写。"},
+        )
+        for name in EVALUATION_RICH_DETAILS:
+            self.fields[name] = RichTextField(
+                str(ProjectEvaluation._meta.get_field(name).verbose_name), rows=3
+            )
+        self.details = [*sheet.options, "filled_on", *EVALUATION_RICH_DETAILS]
         self.helper = header_helper(
             Layout(
-                Row(
-                    Column("project_name", css_class="col-md-6"),
-                    Column("competent_department"),
-                    Column("implementing_unit"),
-                ),
+                project_row,
+                Row(*(Column(name) for name in (*sheet.options, "filled_on"))),
             )
         )
-        self.goal_helper = header_helper(Layout(Row(Column("expected_goal"), Column("actual_completion"))))
+        self.goal_helper = header_helper(Layout(Row(*(Column(name) for name in EVALUATION_RICH_DETAILS))))
 
     def clean_budget_weight(self):
         return self.cleaned_data["budget_weight"] or 0
 
     def fund_grid(self):
         """Rows of the 项目资金 grid: (label, [bound field per column])."""
+        if self.sheet is not None:
+            return [("年度财政资金总额", [self[name] for name in self.fund_fields])]
         return [
             (label, [self[f"{column}_{source}"] for column, _ in ProjectEvaluation.COLUMNS])
             for source, label in ProjectEvaluation.SOURCES
@@ -186,6 +226,27 @@ class ProjectEvaluationRowForm(IndicatorRowForm):
         return data
 
 
+class GoalRowForm(ProjectEvaluationRowForm):
+    """A row of a layout grouped by 年度绩效目标: which goal it measures; the reason is the form's own
+    analysis (its per-row reason, if any, is kept, not asked for)."""
+
+    goal = forms.IntegerField(
+        label="年度绩效目标",
+        required=False,
+        min_value=1,
+        max_value=20,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "style": "width:4.5em"}),
+        error_messages={
+            "invalid": "“年度绩效目标”应填序号（1、2…）。",
+            "min_value": "“年度绩效目标”应在1到20之间。",
+            "max_value": "“年度绩效目标”应在1到20之间。",
+        },
+    )
+    deviation_reason = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20000)
+
+    field_order = ["goal", "name", "annual_value", "actual_value", "weight", "score"]
+
+
 class ProjectEvaluationEditor(Editor):
     kind = FormKind.PROJECT_SELF_EVALUATION
     template_name = "evaluations/edit_project_evaluation.html"
@@ -193,14 +254,27 @@ class ProjectEvaluationEditor(Editor):
 
     def __init__(self, obj, data=None, *, initial=None, record=None):
         super().__init__(obj, data, initial=initial, record=record)
-        # One 分值 per 一级 of the scheme: the weights this form states (domain.md §4).
+        # One 分值 per 一级 of the scheme: the weights this form states (domain.md §4); a layout grouped
+        # by 年度绩效目标 states each goal's points as its rows' sum instead.
         stated = self.initial_values.get("level1_weights", {})
         self.level1_weight_fields = []
-        for index, (first, _branches) in enumerate(self.tree.levels):
+        for index, (first, _branches) in enumerate(self.tree.levels if self.sheet is None else []):
             name = f"level1_weight_{index}"
             self.header.fields[name] = ScoreField(f"{first.name}分值")
             self.header.initial[name] = stated.get(first.name)
             self.level1_weight_fields.append((first.name, name))
+
+    @property
+    def sheet(self) -> GoalGroupedSheet | None:
+        """The district's layout for the form, where it changes the page (one grouped by goal)."""
+        if not hasattr(self, "_sheet"):
+            self._sheet = goal_grouped_sheet(
+                self.spec.chosen_layout(self.object.department, self.object.year)
+            )
+        return self._sheet
+
+    def header_kwargs(self) -> dict:
+        return {"sheet": self.sheet}
 
     def weight_fields(self):
         return [self.header[name] for _level1, name in self.level1_weight_fields]
@@ -213,6 +287,15 @@ class ProjectEvaluationEditor(Editor):
         }
         goals = {key: data[key] for key in ("expected_goal", "actual_completion")}
         header.update(plain_initial(goals, goals))
+        details = {
+            name: data.get(name, "") for name in ("category", "attribute", "project_type", "filled_on")
+        }
+        header.update(details)
+        header.update(
+            plain_initial(
+                {name: data.get(name, "") for name in EVALUATION_RICH_DETAILS}, EVALUATION_RICH_DETAILS
+            )
+        )
         header.update(data["funds"])
         return {
             "header": header,
@@ -222,7 +305,8 @@ class ProjectEvaluationEditor(Editor):
 
     def make_tree(self, data, initial):
         scheme = form_scheme(self.object, FormKind.PROJECT_SELF_EVALUATION)
-        tree = IndicatorTree(scheme, data, initial.get("indicators", []), form_class=ProjectEvaluationRowForm)
+        row_form = ProjectEvaluationRowForm if self.sheet is None else GoalRowForm
+        tree = IndicatorTree(scheme, data, initial.get("indicators", []), form_class=row_form)
         policy = policy_for(self.object.department.district, self.object.year)
         # What other forms propose (the monitoring forecasts): shown beside the fields, never copied.
         suggestions = suggestions_for(self.object)
@@ -282,26 +366,25 @@ class ProjectEvaluationEditor(Editor):
 
     def to_data(self) -> dict:
         header = self.header.cleaned_data
-        return {
-            **{
-                key: header[key]
-                for key in (
-                    "project_name",
-                    "competent_department",
-                    "implementing_unit",
-                    "expected_goal",
-                    "actual_completion",
-                )
-            },
+        data = {
+            **{key: header[key] for key in ("project_name", "competent_department", "implementing_unit")},
             "budget_weight": amount_text(header["budget_weight"]),
-            "level1_weights": {
-                level1: amount_text(header[name])
-                for level1, name in self.level1_weight_fields
-                if header.get(name) is not None
-            },
-            "funds": amount_data(header, PROJECT_EVALUATION_AMOUNTS),
+            # The fund cells the page does not show keep their stored values.
+            "funds": {**self.record["funds"], **amount_data(header, self.header.fund_fields)},
             "indicators": self.tree.to_rows(),
         }
+        if self.sheet is not None:
+            for name in self.header.details:
+                value = header[name]
+                data[name] = value.isoformat() if hasattr(value, "isoformat") else value or ""
+            return data
+        data.update({key: header[key] for key in ("expected_goal", "actual_completion")})
+        data["level1_weights"] = {
+            level1: amount_text(header[name])
+            for level1, name in self.level1_weight_fields
+            if header.get(name) is not None
+        }
+        return data
 
 
 # --- the reviewer's scores (审核人评分) ------------------------------------------------------------------

@@ -124,15 +124,15 @@ def project_evaluation_record(evaluation: ProjectEvaluation) -> dict:
     return spec.with_layout(data, evaluation.department, evaluation.year)
 
 
-def _evaluation_variant(sheet: layouts.EvaluationSheet) -> Variant:
+def _evaluation_variant(sheet, builder, reader) -> Variant:
+    """A layout of the evaluation drawn and read with its year's scheme outline."""
     kind = FormKind.PROJECT_SELF_EVALUATION
 
     def build(data: dict):
-        return layouts.project_evaluation_layout(data, scheme_outline(kind, data["year"]), sheet)
+        return builder(data, scheme_outline(kind, data["year"]), sheet)
 
     def read(read_sheet) -> list[dict]:
-        outline = scheme_outline(kind, read_sheet.meta["year"])
-        return [layouts.project_evaluation_from_sheet(read_sheet, outline, sheet)]
+        return [reader(read_sheet, scheme_outline(kind, read_sheet.meta["year"]), sheet)]
 
     return Variant(
         name=sheet.name,
@@ -140,11 +140,19 @@ def _evaluation_variant(sheet: layouts.EvaluationSheet) -> Variant:
         build=build,
         read_sheet=read,
         fields=sheet.fields,
-        sheet_markers=frozenset({"form", "funds", "indicator"}),
+        sheet_markers=frozenset({"form", "funds", "indicator", "goal"}),
     )
 
 
-PROJECT_EVALUATION_VARIANTS = tuple(_evaluation_variant(sheet) for sheet in layouts.EVALUATION_SHEETS)
+PROJECT_EVALUATION_VARIANTS = (
+    *(
+        _evaluation_variant(sheet, layouts.project_evaluation_layout, layouts.project_evaluation_from_sheet)
+        for sheet in layouts.EVALUATION_SHEETS
+    ),
+    _evaluation_variant(
+        layouts.HUBEI_EVALUATION, layouts.goal_grouped_layout, layouts.goal_grouped_from_sheet
+    ),
+)
 
 
 def project_evaluation_split(data: dict) -> list[dict]:

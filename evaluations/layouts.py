@@ -1,5 +1,6 @@
 """Official layouts of the self-evaluation forms (§2.4, §2.5), built from records data, and read back."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from core.exports.xlsx import ReadSheet
 from core.models import FormKind
 from core.money import HUNDRED, ZERO, format_points, percent, round_money
 from declarations.layouts import (
+    LEVEL1_WEIGHT,
     sheet_amount_text,
     sheet_form_fields,
     sheet_grouped_rows,
@@ -15,6 +17,8 @@ from declarations.layouts import (
 )
 from evaluations.models import (
     DEPARTMENT_EVALUATION_AMOUNTS,
+    EVALUATION_DETAILS,
+    EVALUATION_RICH_DETAILS,
     FUND_COLUMNS,
     FUND_SOURCES,
     PROJECT_EVALUATION_AMOUNTS,
@@ -261,6 +265,19 @@ def _weights_note(budget_weight: Decimal, level1_weights: dict[str, Decimal]) ->
     return f"注：1.本表一级指标分值为：{'、'.join(parts)}。"
 
 
+def _total_score(budget_score, indicators: list[dict]) -> Decimal | None:
+    """总分: the budget's and every scored row's points; none while a row with points is unscored."""
+    scores = [
+        budget_score,
+        *(
+            None if _final_score(item) is None else Decimal(_final_score(item))
+            for item in indicators
+            if Decimal(item["weight"] or 0) or _final_score(item) is not None
+        ),
+    ]
+    return None if any(s is None for s in scores) else round_money(sum(scores, ZERO))
+
+
 def project_evaluation_layout(
     data: dict, outline: Outline, sheet: EvaluationSheet = GUANGZHOU_EVALUATION
 ) -> Layout:
@@ -383,15 +400,7 @@ def project_evaluation_layout(
         for cell in row.cells:
             if cell.field == "level2":
                 cell.value = sheet.printed_level2(cell.value)
-    scores = [
-        budget_score,
-        *(
-            None if _final_score(item) is None else Decimal(_final_score(item))
-            for item in indicators
-            if Decimal(item["weight"] or 0) or _final_score(item) is not None
-        ),
-    ]
-    total = None if any(s is None for s in scores) else round_money(sum(scores, ZERO))
+    total = _total_score(budget_score, indicators)
     total_weight = weight + sum(level1_weights.values(), ZERO)
     indicator_rows.append(
         Row(
@@ -474,5 +483,282 @@ def project_evaluation_from_sheet(
         },
         "expected_goal": form.get("expected_goal", ""),
         "actual_completion": form.get("actual_completion", ""),
+        "indicators": indicators,
+    }
+
+
+# --- the same kind grouped by 年度绩效目标 (Hubei's 项目绩效自评表) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalGroupedSheet:
+    """A 项目支出绩效自评表 whose indicators are grouped by the form's 年度绩效目标, each goal with its own
+    table and points (Hubei's: 年度绩效目标1（40分）, 年度绩效目标2（40分）), budget execution scored as
+    ``分值 × 执行率`` of the 财政资金, and the analysis written once for the form.
+
+    ``options`` are the printed choices of a field (the chosen one is ticked); ``level2_labels`` are the
+    province's names of the scheme's 二级 (时效指标 → 进度指标), before ``level2_suffix``.
+    The scheme's rules need each row's 分值, which Hubei's printed form leaves implicit: it is printed
+    in its own column beside 得分.
+    """
+
+    name: str
+    label: str
+    options: dict[str, tuple[str, ...]]
+    level2_labels: dict[str, str]
+    level2_suffix: str = "指标"
+    # The fund cells the form has (the 财政资金 of the year): the page asks for these and no others.
+    fund_fields: tuple[str, str] = ("annual_current", "executed_current")
+    fields: frozenset[str] = frozenset({*EVALUATION_DETAILS, "goal"})
+    grouped_by_goal: bool = True
+
+    def printed_level2(self, name: str) -> str:
+        name = self.level2_labels.get(name, name)
+        return name if name.endswith(self.level2_suffix) else f"{name}{self.level2_suffix}"
+
+    def options_text(self, field: str, value: str) -> str:
+        """“√1、上级专项  2、本级专项”: the choices as printed, the form's ticked; a value that is not one
+        of them is printed after them."""
+        choices = self.options[field]
+        text = "  ".join(
+            f"{'√' if choice == value else ''}{n}、{choice}" for n, choice in enumerate(choices, 1)
+        )
+        return text if not value or value in choices else f"{text}  其他：{value}"
+
+    def chosen(self, field: str, printed) -> str:
+        """The value read back from ``options_text``'s cell."""
+        text = str(printed or "")
+        if "其他：" in text:
+            return text.split("其他：", 1)[1].strip()
+        match = re.search(r"√\d+、(\S+)", text)
+        return match.group(1) if match else ""
+
+
+HUBEI_EVALUATION = GoalGroupedSheet(
+    name="hubei",
+    label="湖北省格式（项目绩效自评表）",
+    options={
+        "category": ("上级专项", "本级专项"),
+        "attribute": ("持续性项目", "新增性项目"),
+        "project_type": ("常年性项目", "延续性项目", "一次性项目"),
+    },
+    level2_labels={"时效指标": "进度指标"},
+)
+
+
+GOAL_GROUPED_SHEETS = (HUBEI_EVALUATION,)
+
+
+def goal_grouped_sheet(layout: str | None) -> GoalGroupedSheet | None:
+    """The description of ``layout`` if it groups its rows by 年度绩效目标, else None."""
+    return next((sheet for sheet in GOAL_GROUPED_SHEETS if sheet.name == layout), None)
+
+
+def goal_grouped(data: dict) -> bool:
+    """Whether ``data`` prints in a layout that groups its rows by 年度绩效目标."""
+    return goal_grouped_sheet(data.get("layout")) is not None
+
+
+GOAL_HEADING = re.compile(r"年度绩效目标(\d+)")
+POINTS = re.compile(r"（(\d+(?:\.\d+)?)分）")
+
+
+def printed_date(value: str) -> str:
+    """2021-03-10 → 2021年3月10日 (a record keeps the ISO date)."""
+    if not value:
+        return ""
+    year, month, day = (int(part) for part in value.split("-"))
+    return f"{year}年{month}月{day}日"
+
+
+def goal_groups(indicators: list[dict]) -> list[tuple[int, list[dict]]]:
+    """The rows of each 年度绩效目标, in its number's order (a row naming none belongs to the first)."""
+    groups: dict[int, list[dict]] = {}
+    for item in indicators:
+        groups.setdefault(item.get("goal") or 1, []).append(item)
+    return sorted(groups.items()) or [(1, [])]
+
+
+def goal_grouped_layout(data: dict, outline: Outline, sheet: GoalGroupedSheet) -> Layout:
+    funds = data["funds"]
+    annual, executed = (Decimal(funds[field]) for field in sheet.fund_fields)
+    weight = Decimal(data["budget_weight"])
+    rate = percent(executed, annual)
+    budget_score = None if rate is None else round_money(min(rate, HUNDRED) / HUNDRED * weight)
+    points = format_points(weight)
+
+    def pair(left: str, left_cell: Cell, right: str, right_cell: Cell) -> Row:
+        return Row([label(left), left_cell, label(right), right_cell], marker="form")
+
+    def chosen(field: str, colspan: int) -> Cell:
+        return Cell(sheet.options_text(field, data.get(field, "")), colspan=colspan, field=field)
+
+    rows = [
+        pair(
+            "单位名称：",
+            Cell(data["department"], colspan=3),
+            "填报日期：",
+            Cell(printed_date(data.get("filled_on", "")), colspan=2, field="filled_on"),
+        ),
+        pair(
+            "项目名称",
+            Cell(data["project_name"], colspan=3, field="project_name"),
+            "主管部门",
+            Cell(data["competent_department"], colspan=2, field="competent_department"),
+        ),
+        pair(
+            "项目实施单位",
+            Cell(data["implementing_unit"], colspan=3, field="implementing_unit"),
+            "项目类别",
+            chosen("category", 2),
+        ),
+        pair("项目属性", chosen("attribute", 3), "项目类型", chosen("project_type", 2)),
+        Row(
+            [
+                # The heading states the weight: it is the field a sheet reads it back from.
+                Cell(
+                    f"预算执行情况（万元）（{points}分）",
+                    rowspan=2,
+                    style=Style.LABEL,
+                    field="budget_heading",
+                ),
+                label("", colspan=2),
+                label("预算数（A）"),
+                label("执行数（B）"),
+                label("执行率（B/A）"),
+                label(f"得分（{points}分*执行率）"),
+            ],
+            marker="form",
+        ),
+        Row(
+            [
+                label("年度财政资金总额", colspan=2, align="left"),
+                *[
+                    Cell(Decimal(funds[field]), style=Style.AMOUNT, field=field)
+                    for field in sheet.fund_fields
+                ],
+                Cell(rate, style=Style.PERCENT),
+                Cell(budget_score, style=Style.NUMBER),
+            ],
+            marker="funds",
+        ),
+    ]
+    goal_tables = []
+    for number, items in goal_groups(data["indicators"]):
+        goal_points = sum((Decimal(item["weight"] or 0) for item in items), ZERO)
+        heading = f"年度绩效目标{number}（{format_points(goal_points)}分）"
+        indicator_rows = indicator_tree_rows(
+            outline.tree,
+            items,
+            leading=[],
+            marker="indicator",
+            cells=lambda item: [
+                Cell(item["name"] if item else "", field="name"),
+                Cell(item["annual_value"] if item else "", field="annual_value"),
+                Cell(item["actual_value"] if item else "", field="actual_value"),
+                Cell(item["weight"] if item else "", style=Style.NUMBER, field="weight"),
+                Cell(_final_score(item) if item else "", style=Style.NUMBER, field="score"),
+            ],
+        )
+        for row in indicator_rows:
+            for cell in row.cells:
+                if cell.field == "level2":
+                    cell.value = sheet.printed_level2(cell.value)
+        columns = ("一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "分值", "得分")
+        goal_tables.append(
+            Table(
+                [
+                    Row([Cell(heading, colspan=7, style=Style.LABEL, field="goal_heading")], marker="goal"),
+                    Row([label(text) for text in columns]),
+                    *indicator_rows,
+                ],
+                header_rows=2,
+            )
+        )
+    total = _total_score(budget_score, data["indicators"])
+    closing = [
+        Row([label("总分", colspan=6), Cell(total, style=Style.NUMBER)]),
+        *[
+            Row(
+                [label(text, colspan=2), Cell(data.get(field, ""), colspan=5, style=Style.RICH, field=field)],
+                marker="form",
+            )
+            for field, text in (
+                ("deviation_analysis", "偏差大或目标未完成原因分析"),
+                ("improvement_plan", "改进措施及结果应用方案"),
+            )
+        ],
+    ]
+    return Layout(
+        kind=FormKind.PROJECT_SELF_EVALUATION,
+        kind_label=FormKind.PROJECT_SELF_EVALUATION.label,
+        title=f"{data['year']}年度{data['project_name']}项目绩效自评表",
+        widths=[13, 13, 28, 14, 14, 8, 10],
+        tables=[Table(rows), *goal_tables, Table(closing)],
+        landscape=False,
+        meta={
+            "department": data["department"],
+            "year": data["year"],
+            "project": data["project_name"],
+            "layout": sheet.name,
+        },
+    )
+
+
+def goal_grouped_from_sheet(read_sheet: ReadSheet, outline: Outline, sheet: GoalGroupedSheet) -> dict:
+    """One evaluation read back from the XLSX ``goal_grouped_layout`` writes."""
+    form = sheet_form_fields(read_sheet, {"form"})
+    weight = POINTS.search(str(form.get("budget_heading") or ""))
+    scheme_names = {
+        (level1, sheet.printed_level2(level2)): level2
+        for level1, children in outline.tree
+        for level2 in children
+    }
+    indicators, goal = [], 1
+    for row in read_sheet.rows:
+        if row.kind == "goal":
+            match = GOAL_HEADING.search(str(row.get("goal_heading") or ""))
+            goal = int(match.group(1)) if match else goal
+        elif row.kind == "indicator":
+            item = {
+                name: row.get(name) for name in ("name", "annual_value", "actual_value", "weight", "score")
+            }
+            if all(value in ("", None) for value in item.values()):
+                continue
+            level1, level2 = LEVEL1_WEIGHT.sub("", row.get("level1")), row.get("level2")
+            indicators.append(
+                {
+                    "level1": level1,
+                    "level2": scheme_names.get((level1, level2), level2),
+                    **item,
+                    "weight": sheet_amount_text(item["weight"]),
+                    "score": None if item["score"] in ("", None) else sheet_amount_text(item["score"]),
+                    "goal": goal,
+                }
+            )
+    # The record keeps rows in the scheme's order (the entry page's), each goal's after the other's.
+    position = {
+        (level1, level2): n
+        for n, (level1, level2) in enumerate(
+            (level1, level2) for level1, children in outline.tree for level2 in children
+        )
+    }
+    indicators.sort(key=lambda item: position.get((item["level1"], item["level2"]), len(position)))
+    filled = str(form.get("filled_on") or "").strip()
+    return {
+        "kind": FormKind.PROJECT_SELF_EVALUATION.value,
+        "layout": sheet.name,
+        "project_name": form.get("project_name", ""),
+        "competent_department": form.get("competent_department", ""),
+        "implementing_unit": form.get("implementing_unit", ""),
+        "budget_weight": weight.group(1) if weight else "0",
+        "funds": {
+            name: sheet_amount_text(value)
+            for name, value in sheet_form_fields(read_sheet, {"funds"}).items()
+            if name in sheet.fund_fields
+        },
+        **{field: sheet.chosen(field, form.get(field)) for field in sheet.options},
+        "filled_on": filled,
+        **{field: form.get(field) or "" for field in EVALUATION_RICH_DETAILS},
         "indicators": indicators,
     }

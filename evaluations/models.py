@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -134,6 +134,18 @@ PROJECT_EVALUATION_AMOUNTS = tuple(
 )
 
 
+# Optional fields of a 项目支出绩效自评表: printed only by the layouts that have them (Hubei's, e.g.).
+EVALUATION_DETAILS = (
+    "category",
+    "attribute",
+    "project_type",
+    "filled_on",
+    "deviation_analysis",
+    "improvement_plan",
+)
+EVALUATION_RICH_DETAILS = ("deviation_analysis", "improvement_plan")
+
+
 class ProjectEvaluation(FormBase):
     """项目支出绩效自评表 of one project, started from that project's approved targets.
 
@@ -175,6 +187,14 @@ class ProjectEvaluation(FormBase):
 
     expected_goal = models.TextField("年度总体目标（预期目标）", blank=True)
     actual_completion = models.TextField("年度总体目标（实际完成情况）", blank=True)
+
+    # Optional (EVALUATION_DETAILS): printed only by the layouts that have them.
+    category = models.CharField("项目类别", max_length=60, blank=True)
+    attribute = models.CharField("项目属性", max_length=60, blank=True)
+    project_type = models.CharField("项目类型", max_length=60, blank=True)
+    filled_on = models.DateField("填报日期", null=True, blank=True)
+    deviation_analysis = models.TextField("偏差大或目标未完成原因分析", blank=True)
+    improvement_plan = models.TextField("改进措施及结果应用方案", blank=True)
 
     class Meta(FormBase.Meta):
         verbose_name = "项目支出绩效自评表"
@@ -264,6 +284,11 @@ class ProjectEvaluationIndicator(IndicatorRow):
         "得分", max_digits=5, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     deviation_reason = models.TextField("偏差原因分析及改进措施", blank=True)
+    # Which of the form's 年度绩效目标 the row measures, in layouts that group rows by goal (Hubei's:
+    # 年度绩效目标1, 年度绩效目标2, each with its own indicator table); empty elsewhere.
+    goal = models.PositiveSmallIntegerField(
+        "年度绩效目标", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
     # The reviewer's (主管部门) own score of the row, with the reason; once given, 总分 and the grade
     # follow it and the approved layout prints it. A preparer's save clears it: a new version is
     # reviewed again.

@@ -4,6 +4,7 @@ from core.records import amount_text, amounts
 from declarations.records import indicator_rows
 from evaluations.models import (
     DEPARTMENT_EVALUATION_AMOUNTS,
+    EVALUATION_DETAILS,
     PROJECT_EVALUATION_AMOUNTS,
     DepartmentEvaluation,
     ProjectEvaluation,
@@ -47,6 +48,13 @@ def project_evaluation_data(evaluation: ProjectEvaluation) -> dict:
             reviewer_score=None if row.reviewer_score is None else amount_text(row.reviewer_score),
             reviewer_reason=row.reviewer_reason,
         )
+        if row.goal is not None:
+            item["goal"] = row.goal
+    details = {
+        field: getattr(evaluation, field) for field in EVALUATION_DETAILS if getattr(evaluation, field)
+    }
+    if details.get("filled_on"):
+        details["filled_on"] = details["filled_on"].isoformat()
     return {
         "kind": "project_evaluation",
         "department": evaluation.department.name,
@@ -63,5 +71,7 @@ def project_evaluation_data(evaluation: ProjectEvaluation) -> dict:
         "expected_goal": evaluation.expected_goal,
         "actual_completion": evaluation.actual_completion,
         "indicators": indicators,
+        # Only the optional fields the form has: a Guangzhou record stays as it was.
+        **details,
         "grade": policy.grade(evaluation.total_score(rows)),
     }

@@ -1,5 +1,7 @@
 """Writes to self-evaluations. Each is atomic and audited."""
 
+import datetime
+import re
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,8 @@ from core.workflow import can_review
 from declarations.models import Project
 from evaluations.models import (
     DEPARTMENT_EVALUATION_AMOUNTS,
+    EVALUATION_DETAILS,
+    EVALUATION_RICH_DETAILS,
     PROJECT_EVALUATION_AMOUNTS,
     DepartmentEvaluation,
     EvaluationTask,
@@ -109,7 +113,9 @@ def project_evaluation_replace(
     """Create or overwrite one 项目支出绩效自评表 from ``data``.
 
     ``data["funds"]`` maps ``<column>_<source>`` (e.g. ``annual_current``) to amounts; indicators carry
-    level1/level2 names, 年度指标值, 实际完成值, 分值, 得分 and 偏差原因.
+    level1/level2 names, 年度指标值, 实际完成值, 分值, 得分 and 偏差原因 (and the 年度绩效目标 they
+    measure, in layouts that group by goal). The goals and the optional fields (``EVALUATION_DETAILS``)
+    are written only when ``data`` has them: a layout's page that does not show one keeps its value.
     """
     name = (data.get("project_name") or "").strip()
     if not name:
@@ -120,8 +126,8 @@ def project_evaluation_replace(
         "project": project,
         "competent_department": data.get("competent_department", department.name),
         "implementing_unit": data.get("implementing_unit", ""),
-        "expected_goal": data.get("expected_goal", ""),
-        "actual_completion": data.get("actual_completion", ""),
+        **{field: data[field] or "" for field in ("expected_goal", "actual_completion") if field in data},
+        **{field: data[field] or "" for field in EVALUATION_DETAILS if field in data},
         **{
             field: parse_amount(
                 funds.get(field), label=str(ProjectEvaluation._meta.get_field(field).verbose_name)
@@ -129,6 +135,8 @@ def project_evaluation_replace(
             for field in PROJECT_EVALUATION_AMOUNTS
         },
     }
+    if "filled_on" in values:
+        values["filled_on"] = _date(values["filled_on"], label="填报日期")
     if "budget_weight" in data:
         values["budget_weight"] = parse_amount(data["budget_weight"], label="预算执行率分值")
     if "level1_weights" in data:
@@ -142,7 +150,9 @@ def project_evaluation_replace(
         department=department,
         year=year,
         identity={"pk": instance.pk} if instance is not None else {"project_name": name},
-        values=sanitize_fields({**values, "project_name": name}, {"expected_goal", "actual_completion"}),
+        values=sanitize_fields(
+            {**values, "project_name": name}, {"expected_goal", "actual_completion", *EVALUATION_RICH_DETAILS}
+        ),
         user=user,
         message=message,
         expected_version=expected_version,
@@ -161,12 +171,39 @@ def project_evaluation_replace(
                 "weight": parse_amount(row.get("weight"), label=f"{label}分值"),
                 "score": None if score in (None, "") else parse_amount(score, label=f"{label}得分"),
                 "deviation_reason": row.get("deviation_reason", ""),
+                "goal": _goal_number(row.get("goal"), label=f"{label}年度绩效目标"),
             }
         )
     rows_replace(
         ProjectEvaluationIndicator, parent_field="evaluation", parent=evaluation, rows=rows, label="绩效指标"
     )
     return evaluation
+
+
+def _date(value, *, label: str):
+    """A date typed as 2021-03-10 (what the page's date input sends) or read as 2021年3月10日."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})(?:-|年)(\d{1,2})(?:-|月)(\d{1,2})日?", text)
+    try:
+        if match:
+            return datetime.date(*map(int, match.groups()))
+    except ValueError:
+        pass
+    raise ValidationError(f"{label}“{text[:20]}”不是有效日期，请按“2021-03-10”填写。")
+
+
+def _goal_number(value, *, label: str) -> int | None:
+    """The 年度绩效目标 a row measures: 1 to 20, or none."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 20:
+        raise ValidationError(f"{label}应为1到20之间的整数（第几个年度绩效目标），收到“{text[:20]}”。")
+    return int(text)
 
 
 @transaction.atomic
