@@ -246,6 +246,12 @@ class GoalRowForm(ProjectEvaluationRowForm):
 
     field_order = ["goal", "name", "annual_value", "actual_value", "weight", "score"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The column heads of the layout's tables.
+        self.fields["annual_value"].label = "年初目标值（A）"
+        self.fields["actual_value"].label = "实际完成值（B）"
+
 
 class ProjectEvaluationEditor(Editor):
     kind = FormKind.PROJECT_SELF_EVALUATION

@@ -596,23 +596,23 @@ def goal_grouped_layout(data: dict, outline: Outline, sheet: GoalGroupedSheet) -
     rows = [
         pair(
             "单位名称：",
-            Cell(data["department"], colspan=3),
+            Cell(data["department"], colspan=2),
             "填报日期：",
-            Cell(printed_date(data.get("filled_on", "")), colspan=2, field="filled_on"),
+            Cell(printed_date(data.get("filled_on", "")), colspan=3, field="filled_on"),
         ),
         pair(
             "项目名称",
-            Cell(data["project_name"], colspan=3, field="project_name"),
+            Cell(data["project_name"], colspan=2, field="project_name"),
             "主管部门",
-            Cell(data["competent_department"], colspan=2, field="competent_department"),
+            Cell(data["competent_department"], colspan=3, field="competent_department"),
         ),
         pair(
             "项目实施单位",
-            Cell(data["implementing_unit"], colspan=3, field="implementing_unit"),
+            Cell(data["implementing_unit"], colspan=2, field="implementing_unit"),
             "项目类别",
-            chosen("category", 2),
+            chosen("category", 3),
         ),
-        pair("项目属性", chosen("attribute", 3), "项目类型", chosen("project_type", 2)),
+        pair("项目属性", chosen("attribute", 2), "项目类型", chosen("project_type", 3)),
         Row(
             [
                 # The heading states the weight: it is the field a sheet reads it back from.

@@ -208,7 +208,8 @@ def _evaluation(department_obj, year, name, budget_weight, level1_weights, funds
 def test_anhui_tianchang_project_self_evaluation_scaffolding_and_folded_targets_are_named():
     """d-anhui-tianchang-shuiliju-shuihanzaihai-2022, the 财政部 standard 项目支出绩效自评表: 880/880/880,
     10 points for the budget; the lost 一级 names restored from “(50分)”/“(30分)”/“(10分)”; the template
-    rows “指标2:” / “……” kept as typed; “/” for not applicable. 总分 100 as printed."""
+    rows “指标2:” / “……” kept as typed; “/” for not applicable. 总分 100 as printed. Its own (national)
+    layout, entered through the page: ``tests/evaluations/test_layout_sets.py`` (issue 18)."""
     tianchang = department("天长市水利局", "天长市")
     o, b, s = "产出指标", "效益指标", "满意度指标"
     rows = [
@@ -260,7 +261,9 @@ def test_hubei_huanggang_self_evaluation_weight_times_actual_score_is_caught():
     年度绩效目标 of 40 points are held as the scheme's 一级 (产出 60, 满意度 20; 进度 → 时效). The row
     整编资料审核 (A = B = 98%, weight 20) is scored 19.6 = 20 × 98% where the rule gives full marks,
     with no reason: the README's error a checker must catch — it blocks (below full weight, no 偏差原因)
-    and the warning names both numbers. 总分 printed 99.6; by the rules 100."""
+    and the warning names both numbers. 总分 printed 99.6; by the rules 100. Held here in Guangzhou's
+    layout; in Hubei's own (goals as groups, the reason once per form) through the page:
+    ``tests/evaluations/test_layout_sets.py`` (issue 18)."""
     hubei = department("黄冈市水土保持与农田水利科研所", "黄冈市")
     o, s = "产出指标", "满意度指标"
     rows = [
