@@ -87,18 +87,28 @@ def amount_text(value: Decimal) -> str:
     return f"{exact_amount(value):f}"
 
 
-def format_amount(value: Decimal | None) -> str:
+def format_amount(value: Decimal | None, places: int | None = 2) -> str:
     """``4855.11`` → ``4,855.11`` (the published forms' notation, two decimals half-up), ``None`` → ``""``.
 
-    Never raises: a value that is not a finite number prints as nothing.
+    ``places`` is a layout's precision; ``None`` prints the decimals the amount has, up to two
+    (``880`` → ``880``, ``12.50`` → ``12.5``: forms that print amounts as typed). Never raises: a value
+    that is not a finite number prints as nothing.
     """
     if value is None or value == "":
         return ""
     try:
         amount = round_money(value)
+        if places is not None and places != 2:
+            quantum = Decimal(1).scaleb(-places)
+            amount = _decimal(value).quantize(quantum, rounding=ROUND_HALF_UP, context=_context(amount))
     except ArithmeticError:
         return ""
-    return f"{amount:,.2f}" if amount.is_finite() else ""
+    if not amount.is_finite():
+        return ""
+    if places is None:
+        text = f"{amount:,.2f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{amount:,.{places}f}"
 
 
 def format_exact_amount(value: Decimal | None) -> str:

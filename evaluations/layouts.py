@@ -222,6 +222,8 @@ class EvaluationSheet:
     level2_suffix: str = ""
     # Printed under the table: the 一级 weights the form states, in the national form's words.
     weights_note: bool = False
+    # Printed decimals of amounts: 2 (Guangzhou's #,##0.00), or None for the decimals an amount has.
+    amount_places: int | None = 2
     # The optional fields this layout prints (the entry page shows those and no others).
     fields: frozenset[str] = frozenset()
 
@@ -242,6 +244,7 @@ NATIONAL_EVALUATION = EvaluationSheet(
     indicator_label="年度绩效指标完成情况",
     level2_suffix="指标",
     weights_note=True,
+    amount_places=None,  # the real form (Tianchang's) prints 880, not 880.00
 )
 
 
@@ -313,7 +316,10 @@ def project_evaluation_layout(
         Row(
             [
                 label(sheet.total_label, colspan=2, align="left"),
-                *[Cell(totals[column], style=Style.AMOUNT) for column, _ in FUND_COLUMNS],
+                *[
+                    Cell(totals[column], style=Style.AMOUNT, places=sheet.amount_places)
+                    for column, _ in FUND_COLUMNS
+                ],
                 Cell(weight, style=Style.NUMBER, field="budget_weight"),
                 Cell(rate, style=Style.PERCENT),
                 Cell(budget_score, style=Style.NUMBER),
@@ -327,7 +333,12 @@ def project_evaluation_layout(
                 [
                     label(text, colspan=2, align="left"),
                     *[
-                        Cell(funds[f"{column}_{source}"], style=Style.AMOUNT, field=f"{column}_{source}")
+                        Cell(
+                            funds[f"{column}_{source}"],
+                            style=Style.AMOUNT,
+                            field=f"{column}_{source}",
+                            places=sheet.amount_places,
+                        )
                         for column, _ in FUND_COLUMNS
                     ],
                     label("—"),
@@ -510,7 +521,7 @@ class GoalGroupedSheet:
     # The fund cells the form has (the 财政资金 of the year): the page asks for these and no others.
     fund_fields: tuple[str, str] = ("annual_current", "executed_current")
     fields: frozenset[str] = frozenset({*EVALUATION_DETAILS, "goal"})
-    grouped_by_goal: bool = True
+    amount_places: int | None = None  # the real form prints 10, not 10.00
 
     def printed_level2(self, name: str) -> str:
         name = self.level2_labels.get(name, name)
@@ -634,7 +645,7 @@ def goal_grouped_layout(data: dict, outline: Outline, sheet: GoalGroupedSheet) -
             [
                 label("年度财政资金总额", colspan=2, align="left"),
                 *[
-                    Cell(Decimal(funds[field]), style=Style.AMOUNT, field=field)
+                    Cell(Decimal(funds[field]), style=Style.AMOUNT, field=field, places=sheet.amount_places)
                     for field in sheet.fund_fields
                 ],
                 Cell(rate, style=Style.PERCENT),

@@ -40,6 +40,7 @@ class Cell:
     align: str = ""  # "center" / "left" / "right"; default by style
     joined: bool = False  # continues the cell above across a repeated table header (no rule between)
     block: bool = False  # heads a block of rows (merged down); a reader fills it into rows left blank
+    places: int | None = 2  # an amount's printed decimals (a layout's precision; None: as many as it has)
 
     @property
     def text(self) -> str:
@@ -50,7 +51,7 @@ class Cell:
         # Amounts print two decimals half-up (the stored value keeps its six); weights and scores the
         # decimals they have (39.2分). None of these raises, whatever was stored.
         if self.style == Style.AMOUNT:
-            return "" if self.blank_zero and _is_zero(value) else format_amount(value)
+            return "" if self.blank_zero and _is_zero(value) else format_amount(value, self.places)
         if self.style == Style.PERCENT:
             return format_percent(value)
         if self.style == Style.NUMBER:

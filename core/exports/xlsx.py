@@ -122,7 +122,11 @@ def _write_value(cell, layout_cell) -> None:
         amount = Decimal(value)
         if not (layout_cell.blank_zero and not amount):
             cell.value = amount
-            cell.number_format = "#,##0.00"
+            places = layout_cell.places
+            # A layout printing amounts as typed: Excel has no format for “the decimals it has”.
+            cell.number_format = (
+                "General" if places is None else "#,##0" + ("." + "0" * places if places else "")
+            )
         return
     if layout_cell.style == Style.PERCENT and value not in (None, ""):
         cell.value = Decimal(value) / HUNDRED

@@ -357,3 +357,19 @@ def test_a_weight_typed_full_width_is_read_and_a_dash_leaves_a_score_blank(
     row = project_evaluation.indicators.get(weight=Decimal("39.2"))
     assert row.score is None
     assert ProjectEvaluation.objects.get(pk=project_evaluation.pk).budget_weight == Decimal("10")
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "printed"),
+    [
+        ("880", None, "880"),
+        ("12.50", None, "12.5"),
+        ("1234.567", None, "1,234.57"),
+        ("1234.5", 4, "1,234.5000"),
+        ("1234.5", 0, "1,235"),
+        ("0.125", 2, "0.13"),
+    ],
+)
+def test_a_layout_s_amount_precision(value, places, printed):
+    """Issue 18: a layout prints amounts at its precision (half-up), or as typed where places is None."""
+    assert format_amount(Decimal(value), places) == printed

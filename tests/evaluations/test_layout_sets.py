@@ -19,7 +19,7 @@ from evaluations.services import project_evaluation_replace
 from indicators.models import Category, Scheme, scheme_outline
 from scripts.loadtest import form_values
 from tests.conftest import TIANHE
-from tests.realforms import REALFORMS, missing_fragments, squash
+from tests.realforms import REALFORMS, missing_fragments, pdf_text, squash
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -151,6 +151,9 @@ def test_the_tianchang_form_entered_in_the_national_layout_prints_its_text(
     print(f"Tianchang: {len(fragments)} fragments, {coverage:.1%} printed; missing: {missing}")
     assert coverage >= 0.97, missing
     assert missing == []
+    # The layout's precision: amounts as the form prints them (880), where Guangzhou's print 880.00.
+    printed = squash(pdf_text(content, tmp_path))
+    assert "年度资金总额:880880880" in printed and "880.00" not in printed
 
 
 def test_the_national_xlsx_reads_back_to_the_same_record(client, city, city_preparer):
