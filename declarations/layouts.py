@@ -559,7 +559,10 @@ class ProjectSheet:
     ``details`` are the label/value rows above the funds (a value of ``None`` is a printed blank, e.g.
     “单位(盖章)”); ``funds`` the rows of the 项目资金 block (``"total"`` is the computed 年度资金总额);
     ``goals`` the goal rows; ``value_label`` heads the one 指标值 column; ``level2_suffix`` is what the
-    province appends to a 二级 name (“经济效益” prints as “经济效益指标”).
+    province appends to a 二级 name (“经济效益” prints as “经济效益指标”). ``split_value`` prints the
+    value in three columns, 指标性质 / 指标值 / 度量单位 (“≥95%” as ≥ / 95 / %; a value that is not one
+    comparison, e.g. “2025年年底前”, as 定性 / the text), which a sheet reads back joined. ``stamps``
+    are rows printed for signatures and seals (“主管部门审核意见（盖章）”), left blank.
     """
 
     name: str
@@ -570,9 +573,15 @@ class ProjectSheet:
     goals: tuple[tuple[str, str], ...]
     value_label: str = "指标值"
     level2_suffix: str = "指标"
+    split_value: bool = False
+    stamps: tuple[str, ...] = ()
 
     def printed_level2(self, name: str) -> str:
         return name if name.endswith(self.level2_suffix) else f"{name}{self.level2_suffix}"
+
+    @property
+    def columns(self) -> int:
+        return 7 if self.split_value else 5
 
     @property
     def fields(self) -> frozenset[str]:
@@ -620,8 +629,58 @@ ANHUI_PROJECT = ProjectSheet(
     goals=(("年度目标", "goal"),),
 )
 
-PROJECT_SHEETS = (NATIONAL_PROJECT, ANHUI_PROJECT)
+# A Hunan-style 项目支出绩效目标申报表 as the issue describes it (its real form is not among the stored
+# copies): 项目负责人 and 联系电话 apart, 财务负责人, the value as 指标性质 / 指标值 / 度量单位, and the
+# three 审核意见 rows for the seals.
+HUNAN_PROJECT = ProjectSheet(
+    name="hunan",
+    label="湖南省格式（项目支出绩效目标申报表）",
+    title="项目支出绩效目标申报表",
+    details=(
+        (("项目名称", "name"),),
+        (("主管部门及代码", "competent"), ("实施单位", "unit")),
+        (("项目负责人", "manager"), ("联系电话", "phone")),
+        (("财务负责人", "finance_officer"), ("项目属性", "attribute")),
+        (("项目类别", "category"), ("项目期", "period")),
+    ),
+    funds=(
+        ("年度资金总额", "total"),
+        ("其中：财政拨款", "fiscal_appropriation"),
+        ("财政专户管理资金", "special_account"),
+        ("其他资金", "other_funds"),
+    ),
+    goals=(("总体目标", "overall_goal"), ("年度目标", "goal")),
+    split_value=True,
+    stamps=("单位审核意见（盖章）", "主管部门审核意见（盖章）", "财政部门审核意见（盖章）"),
+)
+
+PROJECT_SHEETS = (NATIONAL_PROJECT, ANHUI_PROJECT, HUNAN_PROJECT)
 PROJECT_SHEET_MARKERS = frozenset({"detail", "fund", "goal", "indicator"})
+
+
+# One comparison: a comparator (or none), a number, a unit — “≥95%”, “1种”, “≤1000万元”.
+SPLIT_VALUE = re.compile(r"^(≥|≤|>|<|=|＞|＜|＝)?\s*(\d+(?:\.\d+)?)\s*([^\d\s≥≤<>=＞＜＝]{0,4})$")
+# A “unit” with these is a time or a condition (“2025年年底前”, “3日内”): the value is qualitative.
+NOT_A_UNIT = frozenset("前后底内起止以")
+QUALITATIVE = "定性"
+
+
+def split_value(text: str) -> tuple[str, str, str]:
+    """(指标性质, 指标值, 度量单位) of a target value as one layout prints it; joined back by
+    :func:`joined_value`. A value without a comparator is “=”."""
+    match = SPLIT_VALUE.match((text or "").strip())
+    if not text:
+        return "", "", ""
+    if match is None or NOT_A_UNIT & set(match.group(3)):
+        return QUALITATIVE, text, ""
+    return match.group(1) or "=", match.group(2), match.group(3)
+
+
+def joined_value(nature, value, unit) -> str:
+    nature, value, unit = (str(part or "").strip() for part in (nature, value, unit))
+    if nature in ("", "=", QUALITATIVE):
+        nature = ""
+    return f"{nature}{value}{unit}"
 
 
 def project_sheet_layout(sheet: ProjectSheet):
@@ -630,59 +689,76 @@ def project_sheet_layout(sheet: ProjectSheet):
     def build(data: dict, outline: Outline) -> Layout:
         project = data["projects"][0]
         values = {**project, "competent": project.get("competent") or data["department"]}
+        width = sheet.columns
         rows = []
         for pairs in sheet.details:
             cells = []
-            span = 4 if len(pairs) == 1 else 1
-            for index, (text, field) in enumerate(pairs):
-                width = span if len(pairs) == 1 else (1 if index == 0 else 2)
+            # One pair spans the row; two share it, the second value taking what the first leaves.
+            first = (width - 2) // 2
+            spans = [width - 1] if len(pairs) == 1 else [first, width - 2 - first]
+            for (text, field), span in zip(pairs, spans, strict=True):
                 cells.append(label(text, align="left" if text.endswith("：") else ""))
-                cells.append(Cell(values.get(field, "") if field else "", colspan=width, field=field or ""))
+                cells.append(Cell(values.get(field, "") if field else "", colspan=span, field=field or ""))
             rows.append(Row(cells, marker="detail"))
         for index, (text, field) in enumerate(sheet.funds):
             cells = [label("项目资金（万元）", rowspan=len(sheet.funds))] if index == 0 else []
             amount = total_of(project) if field == "total" else project.get(field, "0")
             cells += [
                 label(text, colspan=2, align="left"),
-                Cell(amount, colspan=2, style=Style.AMOUNT, field="" if field == "total" else field),
+                Cell(amount, colspan=width - 3, style=Style.AMOUNT, field="" if field == "total" else field),
             ]
             rows.append(Row(cells, marker="fund"))
         for text, field in sheet.goals:
             rows.append(
                 Row(
-                    [label(text), Cell(values.get(field, ""), colspan=4, style=Style.RICH, field=field)],
+                    [
+                        label(text),
+                        Cell(values.get(field, ""), colspan=width - 1, style=Style.RICH, field=field),
+                    ],
                     "goal",
                 )
             )
+
+        def value_cells(item):
+            if not sheet.split_value:
+                return [Cell(item["annual_value"] if item else "", field="annual_value")]
+            nature, value, unit = split_value(item["annual_value"]) if item else ("", "", "")
+            return [
+                Cell(nature, field="value_nature", align="center"),
+                Cell(value, field="annual_value"),
+                Cell(unit, field="value_unit", align="center"),
+            ]
+
         indicator_rows = indicator_tree_rows(
             outline.tree,
             project["indicators"],
             leading=[],
             marker="indicator",
-            cells=lambda item: [
-                Cell(item["name"] if item else "", field="name"),
-                Cell(item["annual_value"] if item else "", field="annual_value"),
-            ],
+            cells=lambda item: [Cell(item["name"] if item else "", field="name"), *value_cells(item)],
         )
         for row in indicator_rows:
             for cell in row.cells:
                 if cell.field == "level2":
                     cell.value = sheet.printed_level2(cell.value)
+        value_heads = (
+            ("指标性质", sheet.value_label, "度量单位") if sheet.split_value else (sheet.value_label,)
+        )
         heading = Row(
             [
                 label("绩效指标", rowspan=len(indicator_rows) + 1),
                 label("一级指标"),
                 label("二级指标"),
                 label("三级指标"),
-                label(sheet.value_label),
+                *[label(text) for text in value_heads],
             ]
         )
         rows += [heading, *indicator_rows]
+        rows += [Row([label(text), Cell("", colspan=width - 1)]) for text in sheet.stamps]
         return Layout(
             kind=FormKind.PROJECTS,
             kind_label=FormKind.PROJECTS.label,
             title=sheet.title,
-            widths=[12, 18, 16, 30, 24],
+            widths=[12, 18, 16, 30, 10, 14, 10] if sheet.split_value else [12, 18, 16, 30, 24],
             tables=[Table(rows)],
             subtitle_left=f"（{data['year']}年度）",
             subtitle_right="单位：万元",
@@ -695,6 +771,18 @@ def project_sheet_layout(sheet: ProjectSheet):
 
 def total_of(project: dict) -> Decimal:
     return sum((Decimal(project.get(field) or "0") for field in PROJECT_AMOUNTS), ZERO)
+
+
+def _sheet_values(read_sheet: ReadSheet, sheet: ProjectSheet) -> list[dict]:
+    """The indicator rows of a project sheet, a split value joined back into one 指标值."""
+    if not sheet.split_value:
+        return sheet_indicators(read_sheet, "name", "annual_value")
+    rows = sheet_indicators(read_sheet, "name", "value_nature", "annual_value", "value_unit")
+    for row in rows:
+        row["annual_value"] = joined_value(
+            row.pop("value_nature"), row["annual_value"], row.pop("value_unit")
+        )
+    return rows
 
 
 def project_sheet_reader(sheet: ProjectSheet):
@@ -716,7 +804,7 @@ def project_sheet_reader(sheet: ProjectSheet):
                 "level2": scheme_names.get((item["level1"], item["level2"]), item["level2"]),
                 "period_value": "",
             }
-            for item in sheet_indicators(read_sheet, "name", "annual_value")
+            for item in _sheet_values(read_sheet, sheet)
         ]
         project = {
             "name": values["name"],

@@ -283,7 +283,17 @@ class TargetTaskIndicator(models.Model):
 PROJECT_AMOUNTS = ("fiscal_appropriation", "special_account", "other_funds")
 # Fields the national and provincial layouts print and Guangzhou's does not (``declarations/layouts.py``
 # ``ProjectSheet``): empty unless a district's layout asks for them, and then shown on the entry page.
-PROJECT_DETAILS = ("competent", "manager", "source", "category", "attribute", "period", "overall_goal")
+PROJECT_DETAILS = (
+    "competent",
+    "manager",
+    "phone",
+    "finance_officer",
+    "source",
+    "category",
+    "attribute",
+    "period",
+    "overall_goal",
+)
 
 
 class Project(FormBase):
@@ -306,6 +316,8 @@ class Project(FormBase):
         help_text="如“[042]六安市金安区体育局”；不填则为本部门名称。",
     )
     manager = models.CharField("项目负责人及电话", max_length=100, blank=True)
+    phone = models.CharField("联系电话", max_length=60, blank=True)
+    finance_officer = models.CharField("财务负责人", max_length=60, blank=True)
     source = models.CharField("项目来源", max_length=100, blank=True)
     category = models.CharField("项目类别", max_length=60, blank=True)
     attribute = models.CharField("项目属性", max_length=60, blank=True)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from core.exports.registry import export_form, import_form
 from core.kinds import REGISTRY
 from core.models import Department, District, LayoutChoice, User
+from declarations.layouts import joined_value, split_value
 from declarations.models import Project
 from declarations.services import project_replace
 from indicators.models import Category, Scheme
@@ -267,3 +268,60 @@ def test_a_value_the_layout_does_not_print_is_kept_when_the_page_is_saved(client
     project.refresh_from_db()
     assert (project.source, project.period) == ("上级专项", "1年")
     assert list(project.indicators.values_list("period_value", "annual_value")) == [("3场", "1场")]
+
+
+def test_a_hunan_style_form_prints_the_value_in_three_columns_and_the_seal_rows(
+    client, county, county_preparer, tmp_path
+):
+    """Issue 18: 联系电话, 财务负责人, 指标性质 / 指标值 / 度量单位 and the three 审核意见（盖章） rows — asked for
+    on the entry page, printed, and read back from the XLSX as one 指标值."""
+    LayoutChoice.objects.filter(district=county.district).update(layout="hunan")
+    project, _ = project_replace(department=county, year=2025, data={"name": FIRST["name"]})
+    client.force_login(county_preparer)
+    page = client.get(reverse("form-edit", args=["projects", project.pk])).content.decode()
+    assert 'name="phone"' in page and 'name="finance_officer"' in page and 'name="source"' not in page
+    header = {**FIRST, "manager": "王某", "phone": "0564-3300000", "finance_officer": "李某"}
+    del header["source"]
+    enter(client, project, header, FIRST_INDICATORS)
+    project.refresh_from_db()
+    assert (project.phone, project.finance_officer) == ("0564-3300000", "李某")
+    _name, _type, content = export_form("projects", "pdf", county, 2025, project.name)
+    printed = squash(pdf_text(content, tmp_path))
+    for piece in (
+        "联系电话0564-3300000",
+        "财务负责人李某",
+        "三级指标指标性质指标值度量单位",
+        "群众满意度≥95%",  # ≥ / 95 / %
+        "项目总成本≤1000万元",
+        "完成时间定性2025年年底前",
+        "单位审核意见(盖章)",
+        "主管部门审核意见(盖章)",
+        "财政部门审核意见(盖章)",
+    ):
+        assert piece in printed, piece
+    spec = REGISTRY["projects"]
+    before = spec.record(project)
+    _name, _type, content = export_form("projects", "xlsx", county, 2025, project.name)
+    Project.objects.filter(pk=project.pk).update(phone="", finance_officer="")
+    project.indicators.all().delete()
+    import_form(content, department=county, year=2025, user=county_preparer, confirmed=None)
+    project.refresh_from_db()
+    assert spec.record(project) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        ("≥95%", ("≥", "95", "%")),
+        ("1种", ("=", "1", "种")),
+        ("≤1000万元", ("≤", "1000", "万元")),
+        ("100平方米", ("=", "100", "平方米")),
+        ("2025年年底前", ("定性", "2025年年底前", "")),
+        ("3日内", ("定性", "3日内", "")),
+        ("效果良好", ("定性", "效果良好", "")),
+        ("", ("", "", "")),
+    ],
+)
+def test_a_value_splits_into_nature_value_and_unit_and_joins_back(text, columns):
+    assert split_value(text) == columns
+    assert joined_value(*columns) == text
