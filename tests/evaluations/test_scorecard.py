@@ -251,6 +251,10 @@ def test_the_hunan_form_entered_in_its_own_layout_prints_its_text(
     # The tree's 一级 / 二级 with their 分值, and the 合计 row.
     for piece in ("投入(15分)", "过程(40分)", "预算执行(15分)", "预算管理(15分)", "合计3332"):
         assert piece in printed
+    # The preview draws the same layout.
+    preview = client.get(reverse("form-preview", args=[KIND, evaluation.pk])).content.decode()
+    assert "部门整体支出绩效评价评分表" in preview and "扣分原因和其他说明" in preview
+    assert "部门资金情况" not in preview
 
 
 def test_the_readme_error_is_caught_on_submission_and_the_reason_lets_it_through(
