@@ -6,9 +6,6 @@ text fragments (``pdftotext -raw``), its XLSX reads back to the same record, and
 资金结余 scored 2 of 3 with no 扣分原因 — is caught on submission.
 """
 
-import re
-import subprocess
-
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
@@ -22,7 +19,7 @@ from evaluations.models import DepartmentEvaluation
 from evaluations.services import department_evaluation_replace
 from scripts.loadtest import form_values
 from tests.conftest import REPO_DIR, TIANHE
-from tests.declarations.test_layout_sets import admin_post
+from tests.declarations.test_layout_sets import admin_post, pdf_text, squash
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -30,110 +27,92 @@ HUNAN = REPO_DIR.parent / "shared" / "realforms" / "c-hunan-yueyang-shenjiju-zhe
 KIND = "self-evaluation"
 AUDIT = "岳阳市审计局"
 
+
+def under(level1: str, level1_weight: str, level2: str, level2_weight: str, *rows) -> list[tuple]:
+    """Rows of one 二级: (三级, 评分标准, 分值, 自评得分, 扣分原因) each, under their 一级 / 二级 and 分值."""
+    return [(level1, level1_weight, level2, level2_weight, *row) for row in rows]
+
+
 # (一级, 一级分值, 二级, 二级分值, 三级, 评分标准, 分值, 自评得分, 扣分原因), transcribed from the stored copy.
 ROWS = [
-    (
+    *under(
         "投入",
         "15",
         "预算配置",
         "15",
-        "财政供养人员控制率",
-        "以100%为标准。在职人员控制率100%,计5分;每超过一个百分点扣0.5分,扣完为止。",
-        "5",
-        "5",
-        "",
+        (
+            "财政供养人员控制率",
+            "以100%为标准。在职人员控制率100%,计5分;每超过一个百分点扣0.5分,扣完为止。",
+            "5",
+            "5",
+            "",
+        ),
+        (
+            "“三公经费”变动率",
+            "“三公经费”变动率0,计5分;\n“三公经费”>0,每超过一个百分点扣0.5分,扣完为止。",
+            "5",
+            "5",
+            "",
+        ),
+        (
+            "重点支出安排率",
+            "重点支出安排率≥90%,计5分;80%(含)-90%,计4分;70%(含)-80%,计3分;60%(含)-70%,计2分;低于60%不得分。",
+            "5",
+            "5",
+            "",
+        ),
     ),
-    (
-        "投入",
-        "15",
-        "预算配置",
-        "15",
-        "“三公经费”变动率",
-        "“三公经费”变动率0,计5分;\n“三公经费”>0,每超过一个百分点扣0.5分,扣完为止。",
-        "5",
-        "5",
-        "",
-    ),
-    (
-        "投入",
-        "15",
-        "预算配置",
-        "15",
-        "重点支出安排率",
-        "重点支出安排率≥90%,计5分;80%(含)-90%,计4分;70%(含)-80%,计3分;60%(含)-70%,计2分;低于60%不得分。",
-        "5",
-        "5",
-        "",
-    ),
-    (
+    *under(
         "过程",
         "40",
         "预算执行",
         "15",
-        "预算调整率",
-        "预算调整率=0,计3分;0-10%(含),计2分;10-20%(含),计1分;20-30%(含),计0.5分;大于30%不得分。",
-        "3",
-        "3",
-        "",
+        (
+            "预算调整率",
+            "预算调整率=0,计3分;0-10%(含),计2分;10-20%(含),计1分;20-30%(含),计0.5分;大于30%不得分。",
+            "3",
+            "3",
+            "",
+        ),
+        (
+            "支付进度",
+            "春节前下达全部专项资金的50%;6月底前所有专项资金指标全部下达完。\n"
+            "每出现一个专项未按进度完成资金下达扣0.5分,扣完为止。",
+            "3",
+            "3",
+            "",
+        ),
+        ("资金结余", "无结余,3分;有结余,但不超过上年结转,2分;结余超过上年结转,不得分。", "3", "2", ""),
+        (
+            "“三公经费”控制率",
+            "以100%为标准。三公经费控制率100%,计6分;\n每超过一个百分点扣1分,扣完为止。",
+            "6",
+            "6",
+            "",
+        ),
     ),
-    (
-        "过程",
-        "40",
-        "预算执行",
-        "15",
-        "支付进度",
-        "春节前下达全部专项资金的50%;6月底前所有专项资金指标全部下达完。\n"
-        "每出现一个专项未按进度完成资金下达扣0.5分,扣完为止。",
-        "3",
-        "3",
-        "",
-    ),
-    (
-        "过程",
-        "40",
-        "预算执行",
-        "15",
-        "资金结余",
-        "无结余,3分;有结余,但不超过上年结转,2分;结余超过上年结转,不得分。",
-        "3",
-        "2",
-        "",
-    ),
-    (
-        "过程",
-        "40",
-        "预算执行",
-        "15",
-        "“三公经费”控制率",
-        "以100%为标准。三公经费控制率100%,计6分;\n每超过一个百分点扣1分,扣完为止。",
-        "6",
-        "6",
-        "",
-    ),
-    (
+    *under(
         "过程",
         "40",
         "预算管理",
         "15",
-        "管理制度健全性",
-        "①已制定或具有预算资金管理办法,内部财务管理制度、会计核算制度等管理制度,1分;\n"
-        "②相关管理制度合法、合规、完整,1分;\n③相关管理制度得到有效执行,1分。",
-        "3",
-        "3",
-        "",
-    ),
-    # The stored copy is cut inside this row's 评分标准: no 分值, no 自评得分.
-    (
-        "过程",
-        "40",
-        "预算管理",
-        "15",
-        "资金使用合规性",
-        "①支出符合国家财经法规和财务管理制度规定以及有关专项资金管理办法的规定;\n"
-        "②资金拨付有完整的审批程序和手续;\n③项目支出按规",
-        "",
-        "",
-        "",
+        (
+            "管理制度健全性",
+            "①已制定或具有预算资金管理办法,内部财务管理制度、会计核算制度等管理制度,1分;\n"
+            "②相关管理制度合法、合规、完整,1分;\n③相关管理制度得到有效执行,1分。",
+            "3",
+            "3",
+            "",
+        ),
+        # The stored copy is cut inside this row's 评分标准: no 分值, no 自评得分.
+        (
+            "资金使用合规性",
+            "①支出符合国家财经法规和财务管理制度规定以及有关专项资金管理办法的规定;\n"
+            "②资金拨付有完整的审批程序和手续;\n③项目支出按规",
+            "",
+            "",
+            "",
+        ),
     ),
 ]
 FIELDS = (
@@ -152,11 +131,6 @@ THE_ERROR = (
 )
 
 
-def squash(text: str) -> str:
-    text = text.replace(",", "").replace("：", ":").replace("（", "(").replace("）", ")")
-    return re.sub(r"\s+", "", text)
-
-
 def form_fragments() -> list[str]:
     """The stored copy's text fragments (each line of a cell) from the form's first line (附件3-1) on."""
     lines = HUNAN.read_text().splitlines()
@@ -168,14 +142,6 @@ def form_fragments() -> list[str]:
         if piece := squash(line):
             fragments.append(piece)
     return fragments
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "form.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 @pytest.fixture
