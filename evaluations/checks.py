@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from core.checks import Finding, blocking, empty, required_parts, warning
 from core.models import FormKind
 from core.money import HUNDRED, ZERO, round_money
+from evaluations import scorecard
 from evaluations.layouts import goal_grouped
 from evaluations.models import policy_for
 from evaluations.scoring import score_indicator
@@ -19,6 +20,10 @@ from indicators.target_values import read_target
 
 
 def department_evaluation_findings(form, data: dict) -> list[Finding]:
+    if data.get("layout") == scorecard.HUNAN.name or data.get("criteria"):
+        # A scored 评分表 prints its criteria only (evaluations/scorecard.py).
+        criteria = data.get("criteria") or []
+        return required_parts([("评分表", criteria)]) + scorecard.criteria_findings(criteria)
     findings = required_parts(
         [
             ("部门整体支出的预期目标", data["expected_goal"]),

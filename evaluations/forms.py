@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import cached_property
 
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
@@ -22,6 +23,7 @@ from core.forms import (
 from core.models import FormKind
 from core.money import ascii_number, is_empty_mark
 from core.records import amount_text
+from evaluations import scorecard
 from evaluations.layouts import GoalGroupedSheet, goal_grouped_sheet
 from evaluations.models import (
     DEPARTMENT_EVALUATION_AMOUNTS,
@@ -43,8 +45,13 @@ from indicators.models import form_scheme
 class DepartmentEvaluationHeaderForm(forms.Form):
     disclosure_label = text_field("附件编号（可不填）", required=False, max_length=20)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scored: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if scored:
+            # The 评分表 (evaluations/scorecard.py) prints its 附件 line and its criteria only.
+            self.helper = header_helper(Layout("disclosure_label"))
+            self.tail_helper = None
+            return
         self.fields.update(amount_fields(DepartmentEvaluation, DEPARTMENT_EVALUATION_AMOUNTS))
         for name in NARRATIVE_FIELDS:
             label = str(DepartmentEvaluation._meta.get_field(name).verbose_name)
@@ -80,14 +87,34 @@ class EvaluationTaskForm(RowForm):
     amount = AmountField("任务涉及资金（万元）")
 
 
+TASK_ROWS = row_formset(EvaluationTaskForm)
+
+
 class DepartmentEvaluationEditor(Editor):
     kind = FormKind.SELF_EVALUATION
     template_name = "evaluations/edit_department_evaluation.html"
     header_class = DepartmentEvaluationHeaderForm
-    groups = {"tasks": row_formset(EvaluationTaskForm)}
+
+    @cached_property
+    def scored(self) -> bool:
+        """Whether the district's layout is a scored 评分表: the page then asks for its criteria only."""
+        variant = self.spec.variant(self.spec.chosen_layout(self.object.department, self.object.year))
+        return variant is not None and "criteria" in variant.fields
+
+    @property
+    def groups(self) -> dict:
+        return {"criteria": scorecard.CriterionFormSet} if self.scored else {"tasks": TASK_ROWS}
+
+    def header_kwargs(self) -> dict:
+        return {"scored": self.scored}
 
     def initial(self) -> dict:
         data = self.record
+        if self.scored:
+            return {
+                "header": {"disclosure_label": data["attachment_label"]},
+                "criteria": data.get("criteria", []),
+            }
         header = {
             "disclosure_label": data["attachment_label"],
             **plain_initial({name: data[name] for name in NARRATIVE_FIELDS}, NARRATIVE_FIELDS),
@@ -97,6 +124,12 @@ class DepartmentEvaluationEditor(Editor):
 
     def to_data(self) -> dict:
         header = self.header.cleaned_data
+        if self.scored:
+            # Only what the 评分表 prints: the funds, narratives and tasks keep their stored values.
+            return {
+                "attachment_label": header["disclosure_label"],
+                "criteria": self.formsets["criteria"].row_data(),
+            }
         return {
             "attachment_label": header["disclosure_label"],
             "funds": amount_data(header, DEPARTMENT_EVALUATION_AMOUNTS),

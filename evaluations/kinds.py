@@ -5,7 +5,7 @@ from core.models import FormKind, FormStatus
 from core.richtext import rich_text_plain
 from declarations.models import Declaration, Project, TargetTable
 from declarations.records import project_data
-from evaluations import checks, forms, layouts, records, services
+from evaluations import checks, forms, layouts, records, scorecard, services
 from evaluations.models import DepartmentEvaluation, ProjectEvaluation, ProjectEvaluationIndicator, policy_for
 from evaluations.scoring import spread_weights
 from indicators.models import scheme_outline
@@ -24,6 +24,12 @@ def department_evaluation_load(
             expected_version=expected_version,
         )
     )
+
+
+def department_evaluation_record(evaluation: DepartmentEvaluation) -> dict:
+    """The record, naming the layout its district chose for the year (if not Guangzhou's)."""
+    data = records.department_evaluation_data(evaluation)
+    return get_kind(FormKind.SELF_EVALUATION.value).with_layout(data, evaluation.department, evaluation.year)
 
 
 def project_evaluation_load(
@@ -174,7 +180,7 @@ def register_kinds() -> None:
             model=DepartmentEvaluation,
             aliases=("department_evaluation",),
             load=department_evaluation_load,
-            record=records.department_evaluation_data,
+            record=department_evaluation_record,
             layout=layouts.department_evaluation_layout,
             read_sheet=lambda sheet: [layouts.department_evaluation_from_sheet(sheet)],
             template=layouts.department_evaluation_template,
@@ -183,6 +189,7 @@ def register_kinds() -> None:
             editor=forms.DepartmentEvaluationEditor,
             start=department_evaluation_start,
             key_figure=("实际支出数", "actual_spending"),
+            variants=(scorecard.HUNAN,),
         )
     )
     register(

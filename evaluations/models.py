@@ -4,7 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from core.models import FormBase
+from core.kinds import get_kind
+from core.models import FormBase, FormKind
 from core.money import HUNDRED, ZERO, MoneyField, amount_constraints, percent, round_money
 from declarations.models import Project
 from evaluations.scoring import DEFAULT_POLICY, Band, Policy
@@ -76,11 +77,23 @@ class DepartmentEvaluation(FormBase):
         problems = super().arithmetic_problems()
         if self.general_public_budget > self.actual_spending:
             problems.append("“其中：一般公共预算”不能大于实际支出数。")
+        if self.scored:
+            # A 评分表 states no budget: there is no 预算完成率 or 预算调整率 to compute.
+            return problems
         if not self.adjusted_budget:
             problems.append("部门调整预算收入为0，无法计算预算完成率。")
         if not self.initial_budget:
             problems.append("部门年初预算收入为0，无法计算预算调整率。")
         return problems
+
+    @property
+    def scored(self) -> bool:
+        """Whether the form is a scored 评分表: it has 评分表 rows, or its district's layout prints them."""
+        if self.pk and self.criteria.exists():
+            return True
+        spec = get_kind(FormKind.SELF_EVALUATION.value)
+        variant = spec.variant(spec.chosen_layout(self.department, self.year))
+        return variant is not None and "criteria" in variant.fields
 
     @property
     def tasks_total(self) -> Decimal:
@@ -119,6 +132,54 @@ class EvaluationTaskIndicator(models.Model):
         verbose_name = "任务关键指标"
         verbose_name_plural = "任务关键指标"
         ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+POINTS_BOUNDS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class DepartmentEvaluationCriterion(models.Model):
+    """One 三级 row of a *scored* 部门整体支出绩效评价评分表 (Hunan's layout): where it sits in the tree
+    (一级 / 二级, with the 分值 the form states for them), its 评分标准, 分值, 自评得分 and 扣分原因.
+
+    Optional: a department evaluation in Guangzhou's layout has none.
+    """
+
+    evaluation = models.ForeignKey(
+        DepartmentEvaluation, models.CASCADE, related_name="criteria", verbose_name="自评表"
+    )
+    position = models.PositiveIntegerField("顺序", default=0)
+    level1 = models.CharField("一级指标", max_length=100)
+    level1_weight = models.DecimalField(
+        "一级指标分值", max_digits=5, decimal_places=2, null=True, blank=True, validators=POINTS_BOUNDS
+    )
+    level2 = models.CharField("二级指标", max_length=100)
+    level2_weight = models.DecimalField(
+        "二级指标分值", max_digits=5, decimal_places=2, null=True, blank=True, validators=POINTS_BOUNDS
+    )
+    name = models.CharField("三级指标", max_length=300)
+    standard = models.TextField("评分标准", blank=True)
+    weight = models.DecimalField(
+        "分值", max_digits=5, decimal_places=2, null=True, blank=True, validators=POINTS_BOUNDS
+    )
+    score = models.DecimalField(
+        "自评得分", max_digits=5, decimal_places=2, null=True, blank=True, validators=POINTS_BOUNDS
+    )
+    reason = models.TextField("扣分原因和其他说明", blank=True)
+
+    class Meta:
+        verbose_name = "评分表指标"
+        verbose_name_plural = "评分表指标"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(weight__isnull=True) | Q(score__lte=models.F("weight")),
+                name="evaluations_criterion_score_within_weight",
+                violation_error_message="自评得分不能超过分值。",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

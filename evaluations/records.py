@@ -13,7 +13,30 @@ from evaluations.models import (
 from evaluations.services import NARRATIVE_FIELDS
 
 
+def _points(value) -> str | None:
+    return None if value is None else amount_text(value)
+
+
+def criteria_data(evaluation: DepartmentEvaluation) -> list[dict]:
+    """The 评分表 rows of a scored department evaluation (none for Guangzhou's layout)."""
+    return [
+        {
+            "level1": row.level1,
+            "level1_weight": _points(row.level1_weight),
+            "level2": row.level2,
+            "level2_weight": _points(row.level2_weight),
+            "name": row.name,
+            "standard": row.standard,
+            "weight": _points(row.weight),
+            "score": _points(row.score),
+            "reason": row.reason,
+        }
+        for row in evaluation.criteria.all()
+    ]
+
+
 def department_evaluation_data(evaluation: DepartmentEvaluation) -> dict:
+    criteria = criteria_data(evaluation)
     return {
         "kind": "department_evaluation",
         "department": evaluation.department.name,
@@ -32,6 +55,8 @@ def department_evaluation_data(evaluation: DepartmentEvaluation) -> dict:
             }
             for task in evaluation.tasks.prefetch_related("indicators")
         ],
+        # Only a scored form has them: Guangzhou's records (and the seed exports) stay as they were.
+        **({"criteria": criteria} if criteria else {}),
     }
 
 

@@ -10,7 +10,7 @@ from django.db.models import F
 
 from core.audit import audit_record
 from core.models import AuditEntry, Department, FormKind
-from core.money import ZERO
+from core.money import ZERO, is_empty_mark
 from core.services import form_upsert, parse_amount, rows_replace, sanitize_fields, task_rows_replace
 from core.workflow import can_review
 from declarations.models import Project
@@ -20,6 +20,7 @@ from evaluations.models import (
     EVALUATION_RICH_DETAILS,
     PROJECT_EVALUATION_AMOUNTS,
     DepartmentEvaluation,
+    DepartmentEvaluationCriterion,
     EvaluationTask,
     EvaluationTaskIndicator,
     ProjectEvaluation,
@@ -48,17 +49,23 @@ def department_evaluation_replace(
     message: str = "",
     expected_version: int | None = None,
 ) -> DepartmentEvaluation:
-    """Create or overwrite the 部门整体支出绩效自评表 from ``data`` (shape of seed 004's fixture)."""
+    """Create or overwrite the 部门整体支出绩效自评表 from ``data`` (shape of seed 004's fixture).
+
+    A scored record (one with ``criteria``, the 评分表 rows) writes them; what it does not carry (the
+    funds, the narratives, the tasks: a 评分表 prints none of them) keeps its stored values.
+    """
+    scored = "criteria" in data
     funds = data.get("funds", {})
     values = sanitize_fields(
         {
             "disclosure_label": data.get("attachment_label", data.get("disclosure_label", "")),
-            **{field: data.get(field, "") for field in NARRATIVE_FIELDS},
+            **{field: data.get(field, "") for field in NARRATIVE_FIELDS if not scored or field in data},
             **{
                 field: parse_amount(
                     funds.get(field), label=str(DepartmentEvaluation._meta.get_field(field).verbose_name)
                 )
                 for field in DEPARTMENT_EVALUATION_AMOUNTS
+                if not scored or "funds" in data
             },
         },
         NARRATIVE_FIELDS,
@@ -72,6 +79,10 @@ def department_evaluation_replace(
         message=message,
         expected_version=expected_version,
     )
+    if scored:
+        criteria_replace(evaluation, data["criteria"])
+    if scored and "tasks" not in data:
+        return evaluation
     task_rows_replace(
         EvaluationTask,
         EvaluationTaskIndicator,
@@ -97,6 +108,44 @@ def department_evaluation_replace(
         rich_fields={"expected", "completion"},
     )
     return evaluation
+
+
+CRITERION_POINTS = (
+    ("level1_weight", "一级指标分值"),
+    ("level2_weight", "二级指标分值"),
+    ("weight", "分值"),
+    ("score", "自评得分"),
+)
+
+
+def _points(value, *, label: str) -> Decimal | None:
+    """A 分值 or 自评得分 as the amount grammar reads it; blank (or “—”, “/”) is not stated."""
+    if value is None or (isinstance(value, str) and (not value.strip() or is_empty_mark(value))):
+        return None
+    return parse_amount(value, label=label)
+
+
+def criteria_replace(evaluation: DepartmentEvaluation, criteria: list[dict]) -> None:
+    """The 评分表 rows of a scored department evaluation, every row checked before any is written."""
+    rows, errors = [], []
+    for number, row in enumerate(criteria, start=1):
+        values = {key: row.get(key) or "" for key in ("level1", "level2", "name", "standard", "reason")}
+        for key, text in CRITERION_POINTS:
+            try:
+                values[key] = _points(row.get(key), label=f"评分表第{number}行“{text}”")
+            except ValidationError as error:
+                errors.extend(error.messages)
+                values[key] = None
+        rows.append(values)
+    if errors:
+        raise ValidationError(errors)
+    rows_replace(
+        DepartmentEvaluationCriterion,
+        parent_field="evaluation",
+        parent=evaluation,
+        rows=rows,
+        label="评分表",
+    )
 
 
 @transaction.atomic

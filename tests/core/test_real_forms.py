@@ -6,7 +6,7 @@ naming row and field. For self-evaluations, the scores the rules give are compar
 form printed. No real, accepted form is blocked except where the README of ``../shared/realforms``
 names an error a checker must catch.
 
-What today's kinds cannot hold is said in each test's docstring (e.g. the Hunan scored 评分表).
+What today's kinds cannot hold is said in each test's docstring.
 """
 
 from decimal import Decimal
@@ -16,7 +16,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from core.checks import form_findings
-from core.models import Department, District, FormStatus, User
+from core.models import Department, District, FormKind, FormStatus, LayoutChoice, User
 from declarations.models import Declaration, Project, TargetTable
 from declarations.services import project_replace
 from evaluations.models import DepartmentEvaluation, policy_for
@@ -298,42 +298,58 @@ def test_hubei_huanggang_self_evaluation_weight_times_actual_score_is_caught():
     assert sum(by_rule, Decimal("20")) == Decimal("100.00")
 
 
-def test_hunan_yueyang_scored_department_evaluation_is_held_as_far_as_the_kind_goes():
-    """c-hunan-yueyang-shenjiju-zhengti-pingfen-2018, a *scored* 部门整体支出绩效评价评分表. Today's
-    部门整体支出绩效自评表 holds narrative, tasks and key indicators, not a 评分表 with 分值 / 自评得分 /
-    扣分原因: the 二级 are held as tasks and the 三级 as key indicators with their scores in words. The
-    README's error — 资金结余 scored 2 of 3 with the 扣分原因 left empty — cannot be checked by this kind
-    (not done: it needs the scored layout of issue 18). The stored copy is cut before the form's
-    amounts, so they are not entered: the only findings are that they are missing."""
+def test_hunan_yueyang_scored_department_evaluation_is_held_in_its_scored_layout():
+    """c-hunan-yueyang-shenjiju-zhengti-pingfen-2018, a *scored* 部门整体支出绩效评价评分表, held in the
+    ``hunan`` layout its district chooses (evaluations/scorecard.py): each 三级 is a 评分表 row under its
+    一级 / 二级 with the 分值 the form states (投入 15分, 预算配置 15分, 过程 40分, 预算执行 15分), its
+    评分标准, 分值, 自评得分 and 扣分原因. The README's error — 资金结余 scored 2 of 3 with the 扣分原因
+    left empty — is the one blocking finding. The stored copy is cut inside 预算管理 (the second 三级 has
+    no 分值, and 过程's other 二级 are missing): the only other findings are warnings saying so. The
+    entry page, PDF text coverage and XLSX round trip are tests/evaluations/test_scorecard.py's."""
     yueyang = department("岳阳市审计局", "岳阳市")
+    LayoutChoice.objects.create(
+        district=yueyang.district, kind=FormKind.SELF_EVALUATION.value, from_year=2018, layout="hunan"
+    )
+
+    def row(level1, level1_weight, level2, name, weight, score):
+        return {
+            "level1": level1,
+            "level1_weight": level1_weight,
+            "level2": level2,
+            "level2_weight": "15",
+            "name": name,
+            "standard": "",
+            "weight": weight,
+            "score": score,
+            "reason": "",
+        }
+
     form = department_evaluation_replace(
         department=yueyang,
         year=2018,
         data={
-            "expected_goal": "部门整体支出绩效评价（评分表）",
-            "goal_completion": "投入15分，过程40分（预算执行14分）。",
-            "tasks": [
-                {
-                    "name": "预算配置（15分）",
-                    "indicators": [
-                        {"name": "财政供养人员控制率", "completion": "5分，自评得分5"},
-                        {"name": "“三公经费”变动率", "completion": "5分，自评得分5"},
-                        {"name": "重点支出安排率", "completion": "5分，自评得分5"},
-                    ],
-                },
-                {
-                    "name": "预算执行（15分）",
-                    "indicators": [
-                        {"name": "预算调整率", "completion": "3分，自评得分3"},
-                        {"name": "支付进度", "completion": "3分，自评得分3"},
-                        {"name": "资金结余", "completion": "3分，自评得分2"},
-                        {"name": "“三公经费”控制率", "completion": "6分，自评得分6"},
-                    ],
-                },
+            "attachment_label": "附件3-1",
+            "criteria": [
+                row("投入", "15", "预算配置", "财政供养人员控制率", "5", "5"),
+                row("投入", "15", "预算配置", "“三公经费”变动率", "5", "5"),
+                row("投入", "15", "预算配置", "重点支出安排率", "5", "5"),
+                row("过程", "40", "预算执行", "预算调整率", "3", "3"),
+                row("过程", "40", "预算执行", "支付进度", "3", "3"),
+                row("过程", "40", "预算执行", "资金结余", "3", "2"),
+                row("过程", "40", "预算执行", "“三公经费”控制率", "6", "6"),
+                row("过程", "40", "预算管理", "管理制度健全性", "3", "3"),
+                row("过程", "40", "预算管理", "资金使用合规性", "", ""),
             ],
         },
     )
+    assert form.criteria.count() == 9
     assert findings(form) == [
-        ("blocking", "部门年初预算收入为0，无法计算预算调整率。"),
-        ("blocking", "部门调整预算收入为0，无法计算预算完成率。"),
+        (
+            "blocking",
+            "评分表第6行“资金结余”（过程/预算执行）：自评得分2分低于分值3分，"
+            "请在“扣分原因和其他说明”中写明扣分原因。",
+        ),
+        ("warning", "一级指标“过程”所列分值为40分，其下各三级指标分值合计18分。"),
+        ("warning", "二级指标“过程/预算管理”所列分值为15分，其下各三级指标分值合计3分。"),
+        ("warning", "评分表第9行“资金使用合规性”（过程/预算管理）：未填写分值。"),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0007_reviewer_score'),
+        ('evaluations', '0008_department_evaluation_criteria'),
     ]
 
     operations = [
