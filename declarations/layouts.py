@@ -633,7 +633,7 @@ ANHUI_PROJECT = ProjectSheet(
 # copies): 项目负责人 and 联系电话 apart, 财务负责人, the value as 指标性质 / 指标值 / 度量单位, and the
 # three 审核意见 rows for the seals.
 HUNAN_PROJECT = ProjectSheet(
-    name="hunan",
+    name="hunan-project",
     label="湖南省格式（项目支出绩效目标申报表）",
     title="项目支出绩效目标申报表",
     details=(

@@ -275,7 +275,7 @@ def test_a_hunan_style_form_prints_the_value_in_three_columns_and_the_seal_rows(
 ):
     """Issue 18: 联系电话, 财务负责人, 指标性质 / 指标值 / 度量单位 and the three 审核意见（盖章） rows — asked for
     on the entry page, printed, and read back from the XLSX as one 指标值."""
-    LayoutChoice.objects.filter(district=county.district).update(layout="hunan")
+    LayoutChoice.objects.filter(district=county.district).update(layout="hunan-project")
     project, _ = project_replace(department=county, year=2025, data={"name": FIRST["name"]})
     client.force_login(county_preparer)
     page = client.get(reverse("form-edit", args=["projects", project.pk])).content.decode()
@@ -325,3 +325,12 @@ def test_a_hunan_style_form_prints_the_value_in_three_columns_and_the_seal_rows(
 def test_a_value_splits_into_nature_value_and_unit_and_joins_back(text, columns):
     assert split_value(text) == columns
     assert joined_value(*columns) == text
+
+
+def test_every_layout_name_has_one_label():
+    """The admin lists layouts by name: two kinds' layouts of one name must mean the same layout set."""
+    labels: dict[str, set[str]] = {}
+    for spec in REGISTRY.values():
+        for variant in spec.variants:
+            labels.setdefault(variant.name, set()).add(variant.label)
+    assert {name: found for name, found in labels.items() if len(found) > 1} == {}
