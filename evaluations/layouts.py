@@ -731,6 +731,12 @@ def goal_grouped_from_sheet(read_sheet: ReadSheet, outline: Outline, sheet: Goal
             match = GOAL_HEADING.search(str(row.get("goal_heading") or ""))
             goal = int(match.group(1)) if match else goal
         elif row.kind == "indicator":
+            # A workbook we did not write is read by one goal's template: a later goal's heading
+            # comes as a row of it, in the 一级 column.
+            heading = GOAL_HEADING.match(str(row.get("level1") or "").strip())
+            if heading:
+                goal = int(heading.group(1))
+                continue
             item = {
                 name: row.get(name) for name in ("name", "annual_value", "actual_value", "weight", "score")
             }

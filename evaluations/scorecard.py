@@ -57,8 +57,16 @@ def _group_weight(rows: list[dict], key: str) -> str | None:
     return next((row[key] for row in rows if row.get(key) not in (None, "")), None)
 
 
+# An empty 评分表 prints one blank row: a form to fill in, and the template a workbook we did not write
+# is read by (``core/exports/foreign.py`` finds the repeating rows by it).
+BLANK_CRITERION = dict.fromkeys(
+    ("level1", "level1_weight", "level2", "level2_weight", "name", "standard", "weight", "score", "reason"),
+    "",
+)
+
+
 def scorecard_layout(data: dict) -> Layout:
-    criteria = data.get("criteria") or []
+    criteria = data.get("criteria") or [BLANK_CRITERION]
     rows = [Row([label(text) for text in HEADINGS])]
     for (level1,), first_rows in groupby(criteria, key=lambda row: (row["level1"],)):
         first_rows = list(first_rows)

@@ -36,7 +36,7 @@ from openpyxl.utils import get_column_letter
 from core.exports.layout import Cell, Layout, Style, place
 from core.exports.limits import open_xlsx, sheet_bounds
 from core.exports.xlsx import SIGNATURE, FieldValue, MarkedRow, ReadSheet, _convert, workbook_bytes
-from core.kinds import KindSpec, Loaded, kinds
+from core.kinds import KindSpec, Loaded, Variant, kinds
 from core.models import Department
 from core.text import same_label, squash, squash_core
 
@@ -144,10 +144,12 @@ class Template:
     spec: KindSpec
     layout: Layout
     rows: list[TemplateRow]
+    variant: Variant | None = None  # a layout a district may choose; None for the kind's default
 
     @classmethod
-    def of(cls, spec: KindSpec) -> "Template":
-        layout = spec.layout(spec.template(DEPARTMENT, YEAR))
+    def of(cls, spec: KindSpec, variant: Variant | None = None) -> "Template":
+        record = spec.template(DEPARTMENT, YEAR)
+        layout = spec.layout(record) if variant is None else variant.build({**record, "layout": variant.name})
         rows: list[TemplateRow] = []
         for number, table in enumerate(layout.tables):
             offset = len(rows)
@@ -164,7 +166,7 @@ class Template:
                         covering=[s for s in slots if s.row <= index < s.row + s.rowspan],
                     )
                 )
-        return cls(spec, layout, rows)
+        return cls(spec, layout, rows, variant)
 
     @property
     def labels(self) -> set[str]:
@@ -342,6 +344,7 @@ class Reading:
     notes: list[Problem] = field(default_factory=list)  # cells not placed: not imported
     problems: list[Problem] = field(default_factory=list)  # values not readable: the file is refused
     cells: dict[str, str] = field(default_factory=dict)  # every text of the sheet, squashed, by cell
+    layout: str = ""  # the variant whose labels the sheet carries ("" for the kind's default)
 
 
 class _Reader:
@@ -691,7 +694,10 @@ def read_foreign(content: bytes) -> Reading:
     """
     workbook, sizes = open_xlsx(content)
     values, _sizes = open_xlsx(content, data_only=True)
-    templates = [Template.of(spec) for spec in kinds() if spec.template is not None]
+    # Every kind's default layout first: on a tie (a variant worded like the default) the default wins.
+    specs = [spec for spec in kinds() if spec.template is not None]
+    templates = [Template.of(spec) for spec in specs]
+    templates += [Template.of(spec, variant) for spec in specs for variant in spec.variants]
     best = None
     for sheet in workbook.worksheets:
         grid = Grid(sheet, values[sheet.title], sheet_bounds(sizes, sheet))
@@ -703,7 +709,7 @@ def read_foreign(content: bytes) -> Reading:
                 best = (score, template, grid)
     if best is None or best[0] < 0.5:
         title = workbook.worksheets[0].title
-        names = "、".join(t.spec.label for t in templates)
+        names = "、".join(dict.fromkeys(t.spec.label for t in templates))
         raise _unknown(title, names)
     _score_value, template, grid = best
     reader = _Reader(template, grid)
@@ -716,6 +722,7 @@ def read_foreign(content: bytes) -> Reading:
     year, year_cell = reader.meta.get("year", (None, ""))
     sheet = ReadSheet(kind=template.spec.slug, meta={}, title=grid.title, rows=reader.rows)
     return Reading(
+        layout=template.variant.name if template.variant is not None else "",
         spec=template.spec,
         sheet=sheet,
         department=str(department),
@@ -884,8 +891,10 @@ def import_foreign(
     # so that one upload lists every problem the file has.
     commit = commit and not result.problems
     reading.sheet.meta = {"department": department.name, "year": result.year}
+    if reading.layout:
+        reading.sheet.meta["layout"] = reading.layout
     try:
-        records = spec.read_sheet(reading.sheet)
+        records = spec.read(reading.sheet)
     except ValidationError as error:
         result.problems += _located(reading, error.messages)
         return result
