@@ -734,12 +734,9 @@ def project_sheet_layout(sheet: ProjectSheet):
             project["indicators"],
             leading=[],
             marker="indicator",
+            level2_text=sheet.printed_level2,
             cells=lambda item: [Cell(item["name"] if item else "", field="name"), *value_cells(item)],
         )
-        for row in indicator_rows:
-            for cell in row.cells:
-                if cell.field == "level2":
-                    cell.value = sheet.printed_level2(cell.value)
         value_heads = (
             ("指标性质", sheet.value_label, "度量单位") if sheet.split_value else (sheet.value_label,)
         )

@@ -268,6 +268,17 @@ def _weights_note(budget_weight: Decimal, level1_weights: dict[str, Decimal]) ->
     return f"注：1.本表一级指标分值为：{'、'.join(parts)}。"
 
 
+def _scored_cells(item: dict | None) -> list[Cell]:
+    """三级, 年度指标值, 实际完成值, 分值 and 得分 of one row (blank cells for an empty 二级)."""
+    return [
+        Cell(item["name"] if item else "", field="name"),
+        Cell(item["annual_value"] if item else "", field="annual_value"),
+        Cell(item["actual_value"] if item else "", field="actual_value"),
+        Cell(item["weight"] if item else "", style=Style.NUMBER, field="weight"),
+        Cell(_final_score(item) if item else "", style=Style.NUMBER, field="score"),
+    ]
+
+
 def _total_score(budget_score, indicators: list[dict]) -> Decimal | None:
     """总分: the budget's and every scored row's points; none while a row with points is unscored."""
     scores = [
@@ -398,19 +409,12 @@ def project_evaluation_layout(
         level1_text=lambda name: (
             f"{name}（{format_points(level1_weights[name])}分）" if name in level1_weights else name
         ),
+        level2_text=sheet.printed_level2,
         cells=lambda item: [
-            Cell(item["name"] if item else "", field="name"),
-            Cell(item["annual_value"] if item else "", field="annual_value"),
-            Cell(item["actual_value"] if item else "", field="actual_value"),
-            Cell(item["weight"] if item else "", style=Style.NUMBER, field="weight"),
-            Cell(_final_score(item) if item else "", style=Style.NUMBER, field="score"),
+            *_scored_cells(item),
             Cell(item["deviation_reason"] if item else "", style=Style.RICH, field="deviation_reason"),
         ],
     )
-    for row in indicator_rows:
-        for cell in row.cells:
-            if cell.field == "level2":
-                cell.value = sheet.printed_level2(cell.value)
     total = _total_score(budget_score, indicators)
     total_weight = weight + sum(level1_weights.values(), ZERO)
     indicator_rows.append(
@@ -663,18 +667,9 @@ def goal_grouped_layout(data: dict, outline: Outline, sheet: GoalGroupedSheet) -
             items,
             leading=[],
             marker="indicator",
-            cells=lambda item: [
-                Cell(item["name"] if item else "", field="name"),
-                Cell(item["annual_value"] if item else "", field="annual_value"),
-                Cell(item["actual_value"] if item else "", field="actual_value"),
-                Cell(item["weight"] if item else "", style=Style.NUMBER, field="weight"),
-                Cell(_final_score(item) if item else "", style=Style.NUMBER, field="score"),
-            ],
+            level2_text=sheet.printed_level2,
+            cells=_scored_cells,
         )
-        for row in indicator_rows:
-            for cell in row.cells:
-                if cell.field == "level2":
-                    cell.value = sheet.printed_level2(cell.value)
         columns = ("一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "分值", "得分")
         goal_tables.append(
             Table(

@@ -155,13 +155,14 @@ def place(table: Table):
 
 
 def indicator_tree_rows(
-    tree, indicators, *, leading: list[Cell], marker: str, cells, level1_text=None
+    tree, indicators, *, leading: list[Cell], marker: str, cells, level1_text=None, level2_text=None
 ) -> list[Row]:
     """Rows of an indicator table grouped under the scheme's 一级/二级, every 二级 shown even when empty.
 
     ``tree`` is ``[(一级 name, [二级 name, …]), …]``; ``indicators`` are dicts with level1/level2;
     ``cells(indicator or None)`` returns the cells after the 二级 column; ``leading`` cells open the
-    first row (e.g. the table's row label, spanning every row).
+    first row (e.g. the table's row label, spanning every row). ``level1_text`` and ``level2_text``
+    print a 一级 / 二级 another way (with its points, with a province's suffix).
     """
     by_category: dict[tuple[str, str], list[dict]] = {}
     for indicator in indicators:
@@ -179,8 +180,9 @@ def indicator_tree_rows(
                         Cell(text, rowspan=level1_rows, style=Style.LABEL, field="level1", block=True)
                     )
                 if item_index == 0:
+                    text = level2_text(level2) if level2_text else level2
                     row_cells.append(
-                        Cell(level2, rowspan=len(items), style=Style.LABEL, field="level2", block=True)
+                        Cell(text, rowspan=len(items), style=Style.LABEL, field="level2", block=True)
                     )
                 rows.append(Row([*row_cells, *cells(item)], marker=marker, repeats=True))
     if rows and leading:
