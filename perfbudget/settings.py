@@ -132,6 +132,16 @@ LOGIN_THROTTLE = {
 }
 # Proxies whose X-Forwarded-For names the client (nginx on the same host: the default).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# Argon2id first (Django's documented recommendation; argon2-cffi via django[argon2]): new passwords
+# and every sign-in with an older PBKDF2 hash are stored as Argon2id; the PBKDF2 hashers stay to check
+# (and upgrade) existing hashes. Why, and what it costs per sign-in: docs/benchmarks.md.
+SECURE_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+PASSWORD_HASHERS = SECURE_PASSWORD_HASHERS
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
