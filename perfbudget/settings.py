@@ -183,6 +183,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"
 # A running export job whose worker wrote no heartbeat for this long is failed (its worker died) and
 # can be retried from its page; a worker writes one at least after every department.
 EXPORT_JOB_LEASE = timedelta(minutes=5)
+# A save queues the render of the form's PDFs this long afterwards, in the worker
+# (core/exports/prerender.py); a form saved again meanwhile is rendered once, after its last save.
+PDF_PRERENDER_DELAY = timedelta(seconds=env_int("PDF_PRERENDER_DELAY_SECONDS", 60))
 
 # The site's public address: printed (with a QR code) in every frozen PDF's footer as the address of
 # its verification page, so it must be the address citizens reach (https://… in production).
