@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.audit import audit_record, diff_fields
+from core.exports.prerender import prerender_on_commit
 from core.models import AuditEntry, Department, FormBase
 from core.money import read_amount
 from core.richtext import clean_rich_text
@@ -132,6 +133,8 @@ def form_upsert(
         changes=diff_fields(before, form, audit_fields),
         message=message,
     )
+    # Its PDFs are rendered in the worker once it stays unchanged (core/exports/prerender.py).
+    prerender_on_commit(form)
     return form, created
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.checks import form_findings
 from core.exports.frozen import document_freeze
+from core.exports.prerender import prerender_on_commit
 from core.exports.registry import document_for, table_for
 from core.kinds import spec_for
 from core.models import AuditEntry, FormBase, FormStatus, FrozenExport, Notification, Review, User
@@ -50,6 +51,8 @@ def _move(form: FormBase, *, user, status: str, message: str, **fields) -> FormB
         changes={"status": [before, form.get_status_display()]},
         message=message,
     )
+    # Reviewers download what was submitted; an approval freezes its files itself (then skipped).
+    prerender_on_commit(form)
     return form
 
 

@@ -132,6 +132,16 @@ LOGIN_THROTTLE = {
 }
 # Proxies whose X-Forwarded-For names the client (nginx on the same host: the default).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# Argon2id first (Django's documented recommendation; argon2-cffi via django[argon2]): new passwords
+# and every sign-in with an older PBKDF2 hash are stored as Argon2id; the PBKDF2 hashers stay to check
+# (and upgrade) existing hashes. Why, and what it costs per sign-in: docs/benchmarks.md.
+SECURE_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+PASSWORD_HASHERS = SECURE_PASSWORD_HASHERS
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -173,6 +183,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"
 # A running export job whose worker wrote no heartbeat for this long is failed (its worker died) and
 # can be retried from its page; a worker writes one at least after every department.
 EXPORT_JOB_LEASE = timedelta(minutes=5)
+# A save queues the render of the form's PDFs this long afterwards, in the worker
+# (core/exports/prerender.py); a form saved again meanwhile is rendered once, after its last save.
+PDF_PRERENDER_DELAY = timedelta(seconds=env_int("PDF_PRERENDER_DELAY_SECONDS", 60))
 
 # The site's public address: printed (with a QR code) in every frozen PDF's footer as the address of
 # its verification page, so it must be the address citizens reach (https://… in production).
@@ -198,6 +211,9 @@ XLSX_LIMITS: dict[str, int] = {}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Django's form renderer with the stock <input>/<textarea> written in Python: same HTML, a fraction of
+# the CPU on pages of a few hundred inputs (core/renderers.py).
+FORM_RENDERER = "core.renderers.FastRenderer"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Load test: gunicorn (production settings) and PostgreSQL on 127.0.0.1, 50 simulated preparers
-# browsing, editing and saving drafts for 2 minutes, a PDF every 5th round. Not part of the test run.
+# Load test: gunicorn (production settings), a background worker (db_worker) and PostgreSQL on
+# 127.0.0.1, 50 simulated preparers browsing, editing and saving drafts for 2 minutes, a PDF every 5th
+# round. Not part of the test run.
 #   bash scripts/loadtest.sh            # USERS=50 DURATION=120 THINK=1 (seconds between rounds; 0 = stress)
 #                                       # LOAD_DB=perfload (the database it drops and fills), PORT=8765
 set -euo pipefail
@@ -17,8 +18,12 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$LOAD_DB" PERFBUDGET_ENV
 .venv/bin/python manage.py migrate -v0
 # Demo users (the public demo password) are refused in production: this throwaway database gets them
 # in development mode; the server below runs in production mode.
-PERFBUDGET_ENV=development .venv/bin/python manage.py loadseeds -v0
+# The seeds' saves queue the render of their PDFs (due at once here; drained below).
+PERFBUDGET_ENV=development PDF_PRERENDER_DELAY_SECONDS=0 .venv/bin/python manage.py loadseeds -v0
 PERFBUDGET_ENV=development .venv/bin/python manage.py generate_demo --departments 60
+# As after any bulk load (docs/deploy.md): the PDFs of the downloaded forms rendered once and stored.
+.venv/bin/python manage.py prerender_pdfs --kind declaration --year 2024
+.venv/bin/python manage.py db_worker --batch --no-startup-delay --no-reload -v0
 .venv/bin/python manage.py collectstatic --noinput -v0
 # 40 preparers with a form each; 10 more share the forms of the first 10 (same department).
 .venv/bin/python manage.py shell -c "
@@ -39,7 +44,10 @@ for n in range(1, $USERS + 1):
 open('$work/forms.txt', 'w').write(chr(10).join(lines))
 "
 .venv/bin/gunicorn -c gunicorn.conf.py --bind "127.0.0.1:$PORT" --access-logfile /dev/null --daemon --pid "$work/gunicorn.pid"
-trap 'kill "$(cat "$work/gunicorn.pid")" 2>/dev/null || true' EXIT
+# The background worker of a deployment (docs/deploy.md): it renders the PDFs that saves queue.
+.venv/bin/python manage.py db_worker --no-reload -v0 &
+worker=$!
+trap 'kill "$(cat "$work/gunicorn.pid")" "$worker" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && break; sleep 0.2; done
 status=0
 .venv/bin/python scripts/loadtest.py --base "http://127.0.0.1:$PORT" --users "$USERS" --duration "$DURATION" \

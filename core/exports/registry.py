@@ -322,6 +322,13 @@ def import_form(
             f"工作表“{sheet.title}”A列的行标识无法识别：{rows}{'等' if len(unknown) > 10 else ''}；"
             f"这些行不会被导入，未导入。请不要修改隐藏的A列，新增一行请复制同类的行。"
         )
+    if sheet.unmarked:
+        rows = "、".join(f"第{number}行（“{text[:30]}”）" for number, text in sheet.unmarked[:10])
+        raise ValidationError(
+            f"工作表“{sheet.title}”{rows}{'等' if len(sheet.unmarked) > 10 else ''}填有内容，但隐藏的A列没有行标识，"
+            "系统无法判断这些内容属于哪张表的哪一行，未导入（其他内容也未导入）。"
+            "新增一行请整行复制同类的行（含隐藏的A列）后再修改；不需要的内容请删除后再导入。"
+        )
     records = spec.read(sheet)
     if not records:
         raise ValidationError(f"工作表“{sheet.title}”中没有可导入的{spec.label}内容，未导入。")

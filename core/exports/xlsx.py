@@ -12,7 +12,7 @@ marker, so adding a task offline is copying a task row.
 import io
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -39,6 +39,8 @@ from core.text import control_character, strip_control
 
 SIGNATURE = "perfbudget"
 FIRST_COLUMN = 2  # column A holds the markers
+# The marker of a row that only prints (a title, a header, a total): read back as nothing.
+LABEL_MARKER = "label"
 FONT_NAME = "宋体"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -218,6 +220,11 @@ def render_xlsx(layout: Layout, stamp: Stamp | None = None) -> bytes:
                 ]
                 sheet.cell(row_number + r, 1, "|".join([row.marker, *columns]))
         row_number += len(table.rows)
+    # Every other row written (titles, headers, labels, totals) is marked as ours too: on import a row
+    # holding something but no marker is one added by hand, reported by read_xlsx.
+    for number in range(3, sheet.max_row + 1):
+        if sheet.cell(number, 1).value is None and not _blank_row(sheet, number):
+            sheet.cell(number, 1, LABEL_MARKER)
     for number, height in heights.items():
         sheet.row_dimensions[number].height = min(height, 409)
 
@@ -264,6 +271,26 @@ class ReadSheet:
     meta: dict
     title: str
     rows: list[MarkedRow]
+    # Rows holding something but no marker: ``(row number, their first text)``. Only in files whose
+    # every printed row is marked (exported since the label marker exists); empty for older files.
+    unmarked: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _blank_row(sheet, number: int) -> bool:
+    """Whether row ``number`` holds nothing right of the marker column (cells covered by a merge
+    read as empty: their value is the merge's first cell's)."""
+    return all(
+        _blank(sheet.cell(number, column).value) for column in range(FIRST_COLUMN, sheet.max_column + 1)
+    )
+
+
+def _row_text(sheet, number: int) -> str:
+    values = (sheet.cell(number, column).value for column in range(FIRST_COLUMN, sheet.max_column + 1))
+    return " ".join(str(value).strip() for value in values if not _blank(value))
 
 
 def _error(sheet_title: str, coordinate: str, message: str) -> ValidationError:
@@ -356,12 +383,17 @@ def read_xlsx(content: bytes, *, expected_kind: str | None = None) -> ReadSheet:
                 origins[coordinate] = top_left.coordinate
                 values[coordinate] = top_left.value
 
-    rows = []
+    rows, unmarked, labelled = [], [], False
     # Within the rows really present (open_xlsx refused a sheet beyond the limits), not the declared ones.
     last_row = min(sheet.max_row, sheet_bounds(sizes, sheet)[0])
     for number in range(3, last_row + 1):
         marker = sheet.cell(number, 1).value
-        if not marker:
+        if marker == LABEL_MARKER:
+            labelled = True
+            continue
+        if _blank(marker):
+            if not _blank_row(sheet, number):
+                unmarked.append((number, _row_text(sheet, number)))
             continue
         kind_name, *columns = str(marker).split("|")
         fields = {}
@@ -386,4 +418,6 @@ def read_xlsx(content: bytes, *, expected_kind: str | None = None) -> ReadSheet:
                 _convert(raw, style, sheet.title, coordinate), coordinate, origins.get(coordinate, coordinate)
             )
         rows.append(MarkedRow(kind_name, number, fields))
-    return ReadSheet(kind=kind, meta=meta, title=sheet.title, rows=rows)
+    return ReadSheet(
+        kind=kind, meta=meta, title=sheet.title, rows=rows, unmarked=unmarked if labelled else []
+    )

@@ -84,7 +84,9 @@ def test_a_form_stored_with_an_escape_is_approved_on_the_review_page_and_downloa
     assert Declaration.objects.get(pk=declaration.pk).status == FormStatus.SUBMITTED
 
     client.force_login(reviewer)
-    response = client.post(reverse("form-review", args=["declaration", declaration.pk]), {"grade": "优"})
+    response = client.post(
+        reverse("form-review", args=["declaration", declaration.pk]), {"grade": "优", "entry_complete": "1"}
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Declaration.objects.get(pk=declaration.pk).status == FormStatus.APPROVED
     frozen = FrozenExport.objects.current().get(
@@ -144,7 +146,8 @@ def test_a_review_comment_with_a_control_character_is_refused(client, preparer, 
     client.post(reverse("form-submit", args=["declaration", declaration.pk]))
     client.force_login(reviewer)
     response = client.post(
-        reverse("form-review", args=["declaration", declaration.pk]), {"grade": "中", "comment": "请\x1b修改"}
+        reverse("form-review", args=["declaration", declaration.pk]),
+        {"grade": "中", "comment": "请\x1b修改", "entry_complete": "1"},
     )
     assert response.status_code == 400
     assert "“审核意见”含有不可见的控制字符（U+001B）" in response.content.decode()

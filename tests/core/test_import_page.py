@@ -314,3 +314,43 @@ def test_the_importform_command_lists_what_a_file_would_delete_and_needs_confirm
     assert declaration().version == version
     call_command("importform", str(path), "--confirm")
     assert declaration().version == version + 1
+
+
+def test_a_row_with_data_but_no_marker_is_reported_and_nothing_is_saved(client, preparer):
+    version, before = declaration().version, declaration_data(declaration())
+
+    def add_unmarked_row(sheet):
+        # A finance officer types a task into a row below the tables, leaving the hidden column A
+        # empty (instead of copying a task row). (openpyxl's insert_rows would not move the merges.)
+        row = sheet.max_row + 2
+        sheet.cell(row, 3).value = "离线新增的任务：社区法律服务"
+        sheet.cell(row, 6).value = 12.5
+        add_unmarked_row.row = row
+
+    client.force_login(preparer)
+    response = upload(client, edited(exported(TIANHE), add_unmarked_row))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"第{add_unmarked_row.row}行（“离线新增的任务：社区法律服务 12.5”）填有内容" in page
+    assert "隐藏的A列没有行标识" in page and "未导入" in page
+    unchanged(version, before)
+
+
+def test_blank_rows_and_our_own_label_rows_import_fine(client, preparer):
+    content = exported(TIANHE)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    # Every printed row of our file is marked: data rows by their kind, titles and headers as labels.
+    markers = [sheet.cell(r, 1).value for r in range(3, sheet.max_row + 1)]
+    assert "label" in markers
+    for r in range(3, sheet.max_row + 1):
+        if sheet.cell(r, 1).value is None:
+            assert all(sheet.cell(r, c).value in (None, "") for c in range(2, sheet.max_column + 1)), r
+
+    def add_blank_rows(sheet):
+        # Rows below the tables holding only blanks: nothing to report.
+        sheet.cell(sheet.max_row + 2, 3).value = "   "
+        sheet.cell(sheet.max_row + 3, 4).value = ""
+
+    client.force_login(preparer)
+    response = upload(client, edited(content, add_blank_rows))
+    assert response.status_code == 302, response.content.decode()[-3000:]

@@ -111,7 +111,9 @@ def test_a_reviewer_cannot_decide_on_a_form_of_a_department_they_do_not_review(
 
     declaration = form_submit(form=Declaration.objects.get(department__name=TIANHE, year=2025), user=preparer)
     client.force_login(stranger_reviewer)
-    response = client.post(reverse("form-review", args=["declaration", declaration.pk]), {"grade": "优"})
+    response = client.post(
+        reverse("form-review", args=["declaration", declaration.pk]), {"grade": "优", "entry_complete": "1"}
+    )
     assert response.status_code == 404
     assert Declaration.objects.get(pk=declaration.pk).status == "submitted"
 
@@ -166,7 +168,7 @@ def test_the_second_tier_is_reviewed_by_the_districts_own_finance_bureau_only(
     # The district's own bureau has it in its inbox and approves it.
     client.force_login(finance)
     assert waiting.department.name in client.get(reverse("workspace")).content.decode()
-    client.post(url, {"grade": "优"})
+    client.post(url, {"grade": "优", "entry_complete": "1"})
     assert Declaration.objects.get(pk=waiting.pk).status == "approved"
 
 

@@ -67,7 +67,9 @@ def test_seed_001_yuexiu_declaration_warns_of_its_missing_cost_level_and_submits
     response = client.post(reverse("form-submit", args=["declaration", form.pk]))
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["已提交审核。"]
     client.force_login(User.objects.get(username="reviewer"))
-    response = client.post(reverse("form-review", args=["declaration", form.pk]), {"grade": "良"})
+    response = client.post(
+        reverse("form-review", args=["declaration", form.pk]), {"grade": "良", "entry_complete": "1"}
+    )
     assert response.status_code == 302
     assert Declaration.objects.get(pk=form.pk).status == FormStatus.APPROVED
 

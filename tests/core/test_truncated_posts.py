@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from core.forms import COMPLETE_FIELD, TRUNCATED_MESSAGE
 from core.kinds import REGISTRY
+from core.workflow import reviews_of
 from declarations.models import Declaration, Project, TargetTable
 from evaluations.models import DepartmentEvaluation, ProjectEvaluation
 from scripts.loadtest import form_values
@@ -86,3 +87,85 @@ def test_an_editor_bound_to_a_body_without_its_last_input_is_not_valid(forms_by_
     form = forms_by_kind["self-evaluation"]
     editor = REGISTRY["self-evaluation"].editor(form, {"version": str(form.version)})
     assert editor.truncated and not editor.is_valid()
+
+
+# --- the review page ---------------------------------------------------------------------------------
+
+
+def review_body(html: str, **chosen) -> bytes:
+    """The review page's decision form as a browser posts it: page order (the reviewer's scores, the
+    checklist, the grade, the comment, the sentinel), ``chosen`` values filled in, unticked boxes and
+    unchosen radios left out."""
+    start = html.index('<form method="post">', html.index('id="decision"'))
+    values = form_values(html[start : html.index("</form>", start) + len("</form>")])
+    values.pop("csrfmiddlewaretoken", None)
+    fields = []
+    for name, value in values.items():
+        if name in chosen:
+            fields.append((name, chosen[name]))
+        elif name == COMPLETE_FIELD or name.startswith("rescore-") or name == "comment":
+            fields.append((name, value))
+    return urllib.parse.urlencode(fields).encode()
+
+
+def test_every_cut_of_a_real_review_post_with_reviewer_scores_is_refused_and_nothing_is_saved(
+    client, seeded, preparer, reviewer
+):
+    from tests.evaluations.test_rules import evaluation, submit
+
+    form = evaluation()
+    submit(client, preparer, form)
+    form.refresh_from_db()
+    first = form.indicators.get(name="办理法律援助案件数")
+    client.force_login(reviewer)
+    url = reverse("form-review", args=["project-self-evaluation", form.pk])
+    page = client.get(url).content.decode()
+    decision = page[page.index('id="decision"') :]
+    decision = decision[: decision.index("</form>")]
+    assert decision.rstrip().endswith(f'<input type="hidden" name="{COMPLETE_FIELD}" value="1">')
+    body = review_body(
+        page,
+        **{
+            f"rescore-score_{first.pk}": "15",
+            f"rescore-reason_{first.pk}": "案件数统计口径有误，核减。",
+            "grade": "中",
+            "comment": "请补充案件统计口径的说明，并核对满意度调查的样本数量后重新提交。",
+        },
+    )
+    spec = REGISTRY["project-self-evaluation"]
+    before = spec.record(form)
+    for cut in cuts(body):
+        response = client.post(url, body[:cut], content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 400, cut
+        text = response.content.decode()
+        assert TRUNCATED_MESSAGE in text and "审核结论和审核人评分均未保存" in text, cut
+        stored = ProjectEvaluation.objects.get(pk=form.pk)
+        assert (stored.status, stored.version) == (form.status, form.version), cut
+        assert spec.record(stored) == before, cut
+        assert not stored.indicators.exclude(reviewer_score=None).exists(), cut
+        assert not reviews_of(stored).exists(), cut
+        # The page shows the stored form again, not the fragment of the comment.
+        assert "请补充案件统计口径" not in text, cut
+    response = client.post(url, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    stored = ProjectEvaluation.objects.get(pk=form.pk)
+    assert stored.status == "returned" and stored.version > form.version
+    assert stored.indicators.get(pk=first.pk).reviewer_score == 15
+
+
+def test_a_cut_declaration_review_is_refused_before_the_decision(client, seeded, preparer, reviewer):
+    form = Declaration.objects.get(department__name=TIANHE, year=2025)
+    client.force_login(preparer)
+    assert client.post(reverse("form-submit", args=["declaration", form.pk])).status_code == 302
+    form.refresh_from_db()
+    client.force_login(reviewer)
+    url = reverse("form-review", args=["declaration", form.pk])
+    body = review_body(client.get(url).content.decode(), grade="优")
+    # Cut just before the sentinel: the grade arrived, the rest did not; no approval.
+    response = client.post(
+        url, body[: body.index(COMPLETE_FIELD.encode())], content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400 and TRUNCATED_MESSAGE in response.content.decode()
+    assert Declaration.objects.get(pk=form.pk).status == "submitted"
+    assert client.post(url, body, content_type="application/x-www-form-urlencoded").status_code == 302
+    assert Declaration.objects.get(pk=form.pk).status == "approved"

@@ -157,7 +157,9 @@ def test_a_score_computed_as_weight_times_the_actual_value_is_named(client, prep
 
 def review(client, reviewer, form, **post):
     client.force_login(reviewer)
-    return client.post(reverse("form-review", args=["project-self-evaluation", form.pk]), post)
+    return client.post(
+        reverse("form-review", args=["project-self-evaluation", form.pk]), {**post, "entry_complete": "1"}
+    )
 
 
 def test_the_reviewer_rescores_a_row_and_the_total_grade_and_layout_follow(client, preparer, reviewer):

@@ -276,7 +276,7 @@ def test_the_reviewer_sees_the_lights_and_approves_which_freezes_the_files(
     review_url = reverse("form-review", args=["monitoring", monitoring_form.pk])
     page = client.get(review_url).content.decode()
     assert "预算执行" in page and "绿灯" in page
-    response = client.post(review_url, {"grade": Review.Grade.GOOD, "comment": ""})
+    response = client.post(review_url, {"grade": Review.Grade.GOOD, "comment": "", "entry_complete": "1"})
     assert response.status_code == 302
     monitoring_form.refresh_from_db()
     assert monitoring_form.status == FormStatus.APPROVED

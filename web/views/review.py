@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.checks import form_findings
 from core.exports.html import render_tables_html
+from core.forms import TRUNCATED_MESSAGE, post_is_complete
 from core.models import AuditEntry, Review
 from core.pages import form_for_user
 from core.records import data_differences
@@ -70,10 +71,16 @@ def form_review_view(request, kind: str, pk: int):
     spec, form = form_for_user(request.user, kind, pk)
     errors: list[str] = []
     may_review = can_review(request.user, form)
+    posted = request.POST
+    truncated = request.method == "POST" and may_review and not post_is_complete(request.POST)
+    if truncated:
+        # Cut short (a dropped connection): no decision and no score is taken from the fragment, and
+        # the page starts again from the stored form rather than from the fragment.
+        errors, posted = [f"{TRUNCATED_MESSAGE}（审核结论和审核人评分均未保存。）"], {}
     extra = None
     if spec.review_form is not None and may_review:
-        extra = spec.review_form(form, request.POST if request.method == "POST" else None)
-    if request.method == "POST":
+        extra = spec.review_form(form, request.POST if request.method == "POST" and not truncated else None)
+    if request.method == "POST" and not truncated:
         try:
             with transaction.atomic():
                 if extra is not None:
@@ -111,7 +118,7 @@ def form_review_view(request, kind: str, pk: int):
             "grades": Review.Grade,
             "checklist": Review.CHECKLIST,
             "errors": errors,
-            "posted": request.POST,
+            "posted": posted,
         },
         status=400 if errors else 200,
     )
