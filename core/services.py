@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.audit import audit_record, diff_fields
+from core.constraints import full_clean
 from core.exports.prerender import prerender_on_commit
 from core.models import AuditEntry, Department, FormBase
 from core.money import read_amount
@@ -114,7 +115,7 @@ def form_upsert(
     prefix = str(model._meta.verbose_name)
     errors = control_errors(form, prefix)
     try:
-        form.full_clean()
+        full_clean(form)
     except ValidationError as error:
         errors.extend(_labelled(error, model, prefix).messages)
     if errors:
@@ -183,7 +184,7 @@ def rows_replace(
         row = model(**{parent_field: parent, "position": number, **sanitize_fields(values, rich_fields)})
         errors.extend(control_errors(row, f"{label}第{number}行"))
         try:
-            row.full_clean(exclude=[parent_field, *resolved], validate_unique=False)
+            full_clean(row, exclude=[parent_field, *resolved], validate_unique=False)
         except ValidationError as error:
             errors.extend(_labelled(error, model, f"{label}第{number}行").messages)
         objects.append(row)

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.constraints import full_clean
 from core.models import Department, FormKind
 from core.services import (
     check_row_count,
@@ -157,7 +158,7 @@ def target_table_replace(
         )
         if errors := control_errors(block, period.label):
             raise ValidationError(errors)
-        block.full_clean(exclude=["table"])
+        full_clean(block, exclude=["table"])
         block.save()
         rows_replace(
             KeyIndicator,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.constraints import full_clean
 from core.models import AuditEntry, Department, District, FormStatus, Notification, User
 from core.services import form_upsert, parse_amount, sanitize_fields
 from declarations.models import Project, ProjectIndicator
@@ -332,7 +333,7 @@ def monitoring_replace(
         row.reason_text = str(item.get("reason_text") or "").strip()
         row.remark = str(item.get("remark") or "").strip()
         try:
-            row.full_clean(exclude=["form", "category"])
+            full_clean(row, exclude=["form", "category"])
         except ValidationError as error:
             errors += [f"{where}{message}" for message in _field_messages(error, MonitoringIndicator)]
     if errors:
