@@ -71,6 +71,8 @@ def test_submit_return_fix_resubmit_approve_then_adjust(demo, browser, live_serv
     expect(preparer).to_have_url(edit_url)
     preparer.locator("[name=tasks-0-amount]").fill("95.00")
     preparer.locator(".toolbar button[value=save]").click()
+    # The save's page first: a click on the old page's link could load the comparison before it.
+    expect(preparer.locator(".alert-success")).to_contain_text("已保存")
     preparer.click("text=与审核通过版本对比")
     expect(preparer.locator("#differences")).to_contain_text("90.00")
     expect(preparer.locator("#differences")).to_contain_text("95.00")
