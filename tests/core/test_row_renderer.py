@@ -20,7 +20,9 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 @pytest.fixture
 def forms_of_every_kind():
     district = District.objects.create(name="黄冈市")
-    LayoutChoice.objects.create(district=district, kind="project-self-evaluation", from_year=2020, layout="hubei")
+    LayoutChoice.objects.create(
+        district=district, kind="project-self-evaluation", from_year=2020, layout="hubei"
+    )
     institute = Department.objects.create(name="黄冈市某所", district=district)
     project_evaluation_replace(
         department=institute,
@@ -28,7 +30,13 @@ def forms_of_every_kind():
         data={
             "project_name": "监测",
             "indicators": [
-                {"level1": "产出指标", "level2": "质量指标", "name": "合格率", "annual_value": "100%", "goal": 2}
+                {
+                    "level1": "产出指标",
+                    "level2": "质量指标",
+                    "name": "合格率",
+                    "annual_value": "100%",
+                    "goal": 2,
+                }
             ],
         },
     )
@@ -39,7 +47,8 @@ def forms_of_every_kind():
 def page(client, slug: str, form) -> str:
     """The entry page as the form's department's preparer sees it."""
     user, _ = User.objects.get_or_create(
-        username=f"row-{form.department.pk}", defaults={"role": User.Role.PREPARER, "department": form.department}
+        username=f"row-{form.department.pk}",
+        defaults={"role": User.Role.PREPARER, "department": form.department},
     )
     client.force_login(user)
     response = client.get(reverse("form-edit", args=[slug, form.pk]))
