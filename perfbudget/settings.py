@@ -136,8 +136,7 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 # and every sign-in with an older PBKDF2 hash are stored as Argon2id; the PBKDF2 hashers stay to check
 # (and upgrade) existing hashes. Why, and what it costs per sign-in: docs/benchmarks.md.
 SECURE_PASSWORD_HASHERS = [
-    # Django's Argon2id, hashed at a lower CPU priority than the pages (core/hashers.py).
-    "core.hashers.BackgroundArgon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
