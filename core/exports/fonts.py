@@ -1,14 +1,14 @@
 """The print font, prepared once per process: Noto Serif CJK SC cut down to the common characters.
 
-Profiling one PDF of seed 000 showed a third of its time in the font, not the layout: WeasyPrint
-copies the whole 26 MB .ttc (five CJK faces, 65,535 glyphs) of each weight into Python and subsets it
-from scratch for every document, and with ``retain-gids`` the subset keeps a glyph table as long as
-the highest glyph id used. Serving WeasyPrint a font that holds only the characters of GB 2312 (6,763
-汉字 and its symbols) plus ASCII and the usual punctuation — 2.7 MB per weight, glyph ids below 8,000
-— halves the per-document font work and the PDF size. The glyphs are Noto's own, untouched.
+Each PDF embeds a subset of the font it used. Subsetting the system font means reading the whole
+26 MB .ttc (five CJK faces, 65,535 glyphs) of each weight, and with ``retain-gids`` the subset keeps
+a glyph table as long as the highest glyph id used. A font that holds only the characters of GB 2312
+(6,763 汉字 and its symbols) plus ASCII and the usual punctuation — 2.7 MB per weight, glyph ids below
+8,000 — is cut once per process; each document's subset of it takes a few milliseconds and the PDF
+is half the size. The glyphs are Noto's own, untouched.
 
-A character outside that set (a rare name) is still printed: the document's font list goes on to the
-full system "Noto Serif CJK SC", so Pango falls back to it glyph by glyph. When the system font or
+A character outside that set (a rare name) is still printed: the typesetter (``core/exports/pdf.py``)
+falls back to the full system "Noto Serif CJK SC" glyph by glyph. When the system font or
 harfbuzz's subsetter is missing, nothing is prepared and every document uses the system font, as
 before.
 """
@@ -21,7 +21,6 @@ logger = logging.getLogger(__name__)
 
 SYSTEM_FAMILY = "Noto Serif CJK SC"
 PREPARED_FAMILY = "Noto Serif CJK SC Common"
-URL_SCHEME = "perfbudget-font"
 WEIGHTS = {"normal": "", "bold": ":weight=bold"}
 
 
@@ -39,7 +38,8 @@ def charset() -> set[int]:
     return points
 
 
-def _system_font(weight: str) -> tuple[str, int] | None:
+@cache
+def system_font(weight: str) -> tuple[str, int] | None:
     """``(file, face index)`` of the system font of ``weight``, as fontconfig resolves it."""
     try:
         found = subprocess.run(
@@ -68,7 +68,7 @@ def prepared_fonts() -> dict[str, bytes]:
     points = charset()
     fonts = {}
     for weight in WEIGHTS:
-        source = _system_font(weight)
+        source = system_font(weight)
         if source is None:
             logger.warning("font %s (%s) not found: PDFs use the system font", SYSTEM_FAMILY, weight)
             return {}
@@ -84,20 +84,3 @@ def prepared_fonts() -> dict[str, bytes]:
             logger.exception("could not prepare %s from %s", SYSTEM_FAMILY, path)
             return {}
     return fonts
-
-
-def font_face_rules() -> str:
-    """``@font-face`` rules of the prepared font (served by the renderer's URL fetcher); "" if none."""
-    return "\n".join(
-        f'@font-face {{ font-family: "{PREPARED_FAMILY}"; src: url("{URL_SCHEME}:{weight}"); '
-        f"font-weight: {weight}; }}"
-        for weight in prepared_fonts()
-    )
-
-
-def fetch(url: str) -> dict | None:
-    """What the URL fetcher returns for a ``perfbudget-font:`` URL, or None for any other URL."""
-    scheme, _, weight = url.partition(":")
-    if scheme != URL_SCHEME or weight not in prepared_fonts():
-        return None
-    return {"string": prepared_fonts()[weight], "mime_type": "font/otf"}

@@ -1,10 +1,10 @@
 """Rendering many files at once in worker processes (a district's ZIP).
 
 The parent reads the data and draws each document's layout (that needs the database); for a PDF it
-also renders the print document (HTML, milliseconds), looks its key up in the stored PDFs
-(``core/exports/pdfcache.py``) and serves a stored one without sending anything to a worker; a PDF
-rendered by a worker is stored by the parent when it comes back. A worker only turns an HTML document
-into a PDF or a layout into an XLSX (Django's templates and WeasyPrint, not the database). So the
+also looks the layout's key up in the stored PDFs (``core/exports/pdfcache.py``) and serves a stored
+one without sending anything to a worker; a PDF rendered by a worker is stored by the parent when it
+comes back. A worker only turns a layout into a PDF or an XLSX (the typesetter and openpyxl, not the
+database). So the
 workers share nothing with the parent but what is sent to them and the bytes sent back: they open no
 database connection, and they work the same under the test runner's in-memory database.
 
@@ -19,7 +19,6 @@ from multiprocessing import get_context
 from django.conf import settings
 
 from core.exports import worker
-from core.exports.html import render_html
 from core.exports.pdfcache import pdf_key, store_pdf, stored_pdf
 
 
@@ -60,15 +59,14 @@ class RenderPool:
     def submit(self, format: str, layout) -> Future:
         self._store_finished()
         if format == "pdf":
-            html = render_html(layout)  # a live rendering (no stamp), as a download of it prints
-            key = pdf_key(html)
+            key = pdf_key(layout)  # a live rendering (no stamp), as a download of it prints
             content = stored_pdf(key)
             if content is not None:
                 self.stored += 1
                 future = Future()
                 future.set_result((content, None, 0.0))
                 return future
-            future = self._run(worker.render_pdf_html, html)
+            future = self._run(worker.render_pdf, layout)
             self._unstored.append((key, future))
         else:
             future = self._run(worker.render_xlsx, layout)

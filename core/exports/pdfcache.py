@@ -1,11 +1,11 @@
 """PDFs rendered once per print document and served from the database afterwards.
 
-WeasyPrint takes 0.2–1 s of CPU per form; under load (50 users, a PDF every few rounds) the renders
-saturate the cores and every request waits. A form that did not change prints the same HTML, so the
-key of a stored PDF is the SHA-256 of that HTML (plus the renderer's version): a download of an
-unchanged form costs one render of the HTML (milliseconds) and one indexed read. A form saved since
-prints other HTML and gets its own render — nothing can serve a stale file, and there is nothing to
-invalidate. Approved forms are served from their frozen files (``core/exports/frozen.py``) before this.
+A PDF costs tens of milliseconds of CPU (``core/exports/pdf.py``; it took WeasyPrint 0.2–1 s); under
+load (50 users, a PDF every few rounds) renders still add up. A form that did not change draws the
+same layout, so the key of a stored PDF is the SHA-256 of that layout as drawn — every cell, span and
+style, the title block and the stamp — plus the typesetter's version: a download of an unchanged
+form costs one layout (milliseconds) and one indexed read. A form saved since draws another layout
+and gets its own render — nothing can serve a stale file, and there is nothing to invalidate. Approved forms are served from their frozen files (``core/exports/frozen.py``) before this.
 """
 
 import hashlib
@@ -16,26 +16,18 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.exports.html import pdf_from_html, render_html
 from core.exports.layout import Layout
+from core.exports.pdf import ENGINE, render_pdf
 from core.exports.stamp import Stamp
 from core.models import RenderedPdf
 
 logger = logging.getLogger(__name__)
 
-# Bump when fonts or the PDF step change in a way the HTML does not show (a new WeasyPrint version
-# changes the key by itself).
-RENDERER = "1"
 
-
-def _renderer() -> str:
-    import weasyprint
-
-    return f"weasyprint {weasyprint.__version__}; perfbudget {RENDERER}"
-
-
-def pdf_key(html: str) -> str:
-    return hashlib.sha256(f"{_renderer()}\n{html}".encode()).hexdigest()
+def pdf_key(layout: Layout, stamp: Stamp | None = None) -> str:
+    """The key of the PDF of ``layout`` (with ``stamp``): the dataclasses' ``repr`` holds every value
+    they print, in order, and :data:`~core.exports.pdf.ENGINE` changes when the typesetter's output does."""
+    return hashlib.sha256(f"{ENGINE}\n{layout!r}\n{stamp!r}".encode()).hexdigest()
 
 
 def stored_pdf(key: str) -> bytes | None:
@@ -58,12 +50,11 @@ def store_pdf(key: str, content: bytes) -> None:
 def render_pdf_stored(layout: Layout, stamp: Stamp | None = None) -> bytes:
     """The PDF of ``layout`` (with its verification ``stamp``, if frozen): the stored one if this exact
     document was rendered before, else rendered now and stored."""
-    html = render_html(layout, stamp)
-    key = pdf_key(html)
+    key = pdf_key(layout, stamp)
     stored = stored_pdf(key)
     if stored is not None:
         return stored
-    content = pdf_from_html(html)
+    content = render_pdf(layout, stamp)
     store_pdf(key, content)
     return content
 

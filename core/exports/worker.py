@@ -2,9 +2,8 @@
 
 A spawned worker unpickles these functions by importing this module before Django is set up, so the
 module imports nothing of ours at its top: our modules define models, which need the app registry.
-A worker never touches the database: the parent reads the data, draws the layout, renders a PDF's
-print document (HTML) and looks up and fills the stored-PDF table; a worker only turns an HTML
-document into a PDF, or a layout into an XLSX.
+A worker never touches the database: the parent reads the data, draws the layout and looks up and fills
+the stored-PDF table; a worker only turns a layout into a PDF or an XLSX.
 """
 
 import os
@@ -23,12 +22,12 @@ def _done(content: bytes) -> tuple[bytes, int, float]:
     return content, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def render_pdf_html(html: str) -> tuple[bytes, int, float]:
-    """``(bytes, worker pid, peak RSS of the worker in MiB)`` of one print document (``render_html``)."""
+def render_pdf(layout) -> tuple[bytes, int, float]:
+    """``(bytes, worker pid, peak RSS of the worker in MiB)`` of a live PDF (no stamp)."""
     # Imported here, not at the top: the app registry is ready only after ``start()`` ran.
-    from core.exports.html import pdf_from_html
+    from core.exports.pdf import render_pdf
 
-    return _done(pdf_from_html(html))
+    return _done(render_pdf(layout))
 
 
 def render_xlsx(layout) -> tuple[bytes, int, float]:

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks.backends.database.models import DBTaskResult
 
-from core.exports.html import render_html
 from core.exports.pdfcache import pdf_key
 from core.exports.prerender import render_form_pdfs
 from core.exports.registry import document_for, table_for
@@ -28,7 +27,7 @@ def run_worker():
 
 
 def stored_key(doc) -> str:
-    return pdf_key(render_html(doc.layout()))
+    return pdf_key(doc.layout())
 
 
 def save_entry_page(client, form, **changes):

@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from core.exports.bundle import department_year_documents, departments_year_zip
 from core.exports.frozen import document_freeze
-from core.exports.html import render_pdf
+from core.exports.pdf import render_pdf
 from core.exports.registry import document, export_form, exporter
 from core.models import Department, District, FormStatus, RenderedPdf, User
 from declarations.models import Declaration, Project

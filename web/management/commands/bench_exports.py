@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.exports.frozen import export_for_download
-from core.exports.html import render_pdf
+from core.exports.pdf import render_pdf
 from core.exports.registry import EXPORTERS, export_form
 from core.kinds import get_kind
 from core.models import Department, RenderedPdf, User
