@@ -4,11 +4,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# WeasyPrint: pango + harfbuzz-subset (without it a 3-page Chinese PDF takes ~25 s instead of ~1 s);
-# the Chinese serif font and fontconfig's fc-match (core/exports/fonts.py finds the font file with it);
+# The Chinese serif font and fontconfig's fc-match (core/exports/fonts.py finds the font file with it);
 # poppler for pdftotext/pdffonts/pdftoppm in tests; Debian's Chromium for browser tests (Playwright
 # cannot download its own browser here).
-DEB_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig poppler-utils chromium)
+DEB_PACKAGES=(fonts-noto-cjk fontconfig poppler-utils chromium)
 
 missing=()
 for package in "${DEB_PACKAGES[@]}"; do

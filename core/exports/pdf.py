@@ -61,6 +61,7 @@ TABLE_GAP = 4 * MM
 NO_END = set("（〔［｛〈《「『【“‘([{")
 NO_START = set("，。、；：？！）〕］｝〉》」』】”’％‰℃…—～·,.;:?!)]}%")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 ZLIB_LEVEL = 6
 
 
@@ -229,7 +230,7 @@ def break_lines(
     """One paragraph of ``(text, weight)`` runs set in lines of at most ``width`` points."""
     glyphs: list[Glyph] = []
     for text, weight in runs:
-        glyphs.extend(fonts_.glyphs(text, weight))
+        glyphs.extend(fonts_.glyphs(_INVISIBLE.sub("", _SPACES.sub(" ", text)), weight))
     if nowrap:
         return [Line(glyphs, _width(glyphs, size), size, indent)]
     lines: list[Line] = []
@@ -266,7 +267,8 @@ def break_lines(
 
 
 def _clean(paragraph: str) -> str:
-    return _SPACES.sub(" ", paragraph).strip()
+    """White space collapsed as a browser shows it; control and zero-width characters dropped."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", paragraph)).strip()
 
 
 # --- cells ---------------------------------------------------------------------------------------
@@ -310,7 +312,7 @@ def set_cell(cell, width: float, fonts_: Fonts) -> Block:
         ):
             block.lines.append((top, line))
             top += line_height
-    block.height = top
+    block.height = top or line_height  # an empty cell is a line high, as a blank to write in
     return block
 
 
@@ -394,12 +396,10 @@ class Typesetter:
             x = self.column_x[c]
             width = self.column_x[min(c + cell.colspan, len(self.column_x) - 1)] - x
             cells.append(GridCell(r, c, cell, set_cell(cell, width, self.fonts), x, width))
-        empty = _outer(BODY_SIZE * LINE_HEIGHT)
-        heights = [0.0] * len(table.rows)
+        heights = [_outer(BODY_SIZE * LINE_HEIGHT)] * len(table.rows)
         for cell in cells:
             if cell.cell.rowspan == 1:
                 heights[cell.row] = max(heights[cell.row], _outer(cell.block.height))
-        heights = [height or empty for height in heights]
         for cell in cells:
             if cell.cell.rowspan > 1:
                 last = min(cell.last_row, len(heights) - 1)

@@ -16,9 +16,7 @@ says “未审核，非正式文本” instead, so that a printout of a draft is
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-import segno
 from django.conf import settings
 from django.urls import reverse
 
@@ -56,14 +54,6 @@ def verification_url(code: str) -> str:
 QR_SIZE_MM = 15
 
 
-@lru_cache(maxsize=64)
-def qr_data_uri(url: str) -> str:
-    """An SVG QR code of ``url`` as a data URI, ``QR_SIZE_MM`` wide (vector: sharp at any size)."""
-    qr = segno.make(url, error="m")
-    modules = qr.symbol_size(border=1)[0]
-    return qr.svg_data_uri(scale=QR_SIZE_MM / modules, border=1, unit="mm", nl=False)
-
-
 @dataclass(frozen=True)
 class Stamp:
     """What a frozen file prints about itself."""
@@ -77,10 +67,6 @@ class Stamp:
     @property
     def url(self) -> str:
         return verification_url(self.code)
-
-    @property
-    def qr(self) -> str:
-        return qr_data_uri(self.url)
 
     @property
     def display_code(self) -> str:
