@@ -18,8 +18,25 @@ def start() -> None:
     django.setup()
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory in MiB.
+
+    Linux's ``VmHWM`` starts afresh when a process execs; ``ru_maxrss`` does not (it keeps the peak
+    of the process before ``execve``), so a spawned worker's ``ru_maxrss`` reports at least its
+    parent's peak at spawn time. ``ru_maxrss`` is the fallback where there is no ``/proc``.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _done(content: bytes) -> tuple[bytes, int, float]:
-    return content, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return content, os.getpid(), peak_rss_mib()
 
 
 def render_pdf(layout) -> tuple[bytes, int, float]:

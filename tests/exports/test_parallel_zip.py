@@ -2,6 +2,8 @@
 
 import io
 import os
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -94,3 +96,22 @@ def test_a_department_with_no_forms_that_year_still_counts_in_the_progress(distr
     )
     assert calls[-1] == (3, 3)
     assert not [name for name in contents(content) if name.startswith("广州市天河区无表局/")]
+
+
+def test_a_spawned_worker_reports_its_own_peak_memory_not_its_parents():
+    """``ru_maxrss`` survives ``execve``: a worker spawned by a big parent would report the parent's peak."""
+    ballast = bytearray(300 * 1024 * 1024)  # the parent's peak RSS is now over 300 MiB
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    script = (
+        "import resource; from core.exports.worker import peak_rss_mib; "
+        "print(peak_rss_mib(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    own, inherited = map(
+        float,
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, check=True, text=True
+        ).stdout.split(),
+    )
+    del ballast
+    print(f"ru_maxrss in the child: {inherited:.0f} MiB")  # what the old figure said (> 300 here)
+    assert own < 150  # an interpreter with Django imported, not the parent's 300 MiB

@@ -25,6 +25,7 @@ from core.exports.bundle import department_year_documents, departments_year_zip
 from core.exports.frozen import document_freeze
 from core.exports.pdf import render_pdf
 from core.exports.registry import document, export_form, exporter
+from core.exports.worker import peak_rss_mib
 from core.models import Department, District, FormStatus, RenderedPdf, User
 from declarations.models import Declaration, Project
 from evaluations.models import DepartmentEvaluation, ProjectEvaluation
@@ -123,7 +124,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def peak_mib() -> float:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return peak_rss_mib()
 
     # --- pages ------------------------------------------------------------------------------------
 
