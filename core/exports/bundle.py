@@ -47,7 +47,9 @@ def department_year_documents(department: Department, year: int) -> list[Documen
 def _entry(name: str, content: bytes, when: datetime) -> tuple[zipfile.ZipInfo, bytes]:
     # ``name`` is already safe: each path part was translated by the caller ("部门/文件名").
     info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
+    # A PDF's streams are already compressed: deflating it again saves 0.2 % of its size for a fifth
+    # of the parent's CPU in a district's ZIP. XLSX (small, 7 % smaller) and the manifest are deflated.
+    info.compress_type = zipfile.ZIP_STORED if name.endswith(".pdf") else zipfile.ZIP_DEFLATED
     return info, content
 
 
@@ -172,14 +174,15 @@ def departments_year_zip(
 
     def report() -> None:
         nonlocal reported
-        done = 0
-        for files in planned:
+        done = reported  # the departments before it were ready already
+        for files in planned[reported:]:
             if not all(file.ready for file in files):
                 break
             done += 1
-        if progress is not None and done > reported:
+        if done > reported:
             reported = done
-            progress(done, total)
+            if progress is not None:
+                progress(done, total)
 
     buffer = io.BytesIO()
     lines: list[str] = []

@@ -19,7 +19,7 @@ from multiprocessing import get_context
 from django.conf import settings
 
 from core.exports import worker
-from core.exports.pdfcache import pdf_key, store_pdf, stored_pdf
+from core.exports.pdfcache import pdf_key, store_pdfs, stored_pdf
 
 
 def worker_count(requested: int | None = None) -> int:
@@ -85,12 +85,13 @@ class RenderPool:
 
     def _store_finished(self) -> None:
         """Store the PDFs whose rendering has come back (this thread: the one with the database)."""
-        waiting = []
+        waiting, finished = [], []
         for key, future in self._unstored:
             if not future.done():
                 waiting.append((key, future))
             elif not future.cancelled() and future.exception() is None:
-                store_pdf(key, future.result()[0])
+                finished.append((key, future.result()[0]))
+        store_pdfs(finished)
         self._unstored = waiting
 
     def _note_peak(self, future: Future) -> None:

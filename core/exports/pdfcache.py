@@ -38,13 +38,22 @@ def stored_pdf(key: str) -> bytes | None:
 
 def store_pdf(key: str, content: bytes) -> None:
     """Store ``content`` as the PDF of ``key`` (a concurrent render may have stored it first)."""
-    try:
-        # A savepoint: a concurrent render of the same document may have stored it first.
-        with transaction.atomic():
-            RenderedPdf.objects.create(key=key, content=content, size=len(content))
-    except IntegrityError:
-        pass
-    _prune()
+    store_pdfs([(key, content)])
+
+
+def store_pdfs(rendered: list[tuple[str, bytes]]) -> None:
+    """Store each ``(key, content)`` in one transaction (one commit for a batch of a ZIP's PDFs)."""
+    if not rendered:
+        return
+    with transaction.atomic():
+        for key, content in rendered:
+            try:
+                # A savepoint: a concurrent render of the same document may have stored it first.
+                with transaction.atomic():
+                    RenderedPdf.objects.create(key=key, content=content, size=len(content))
+            except IntegrityError:
+                pass
+        _prune()
 
 
 def render_pdf_stored(layout: Layout, stamp: Stamp | None = None) -> bytes:

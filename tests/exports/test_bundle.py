@@ -68,6 +68,19 @@ def test_every_file_in_the_zip_opens(tianhe_2024):
             assert load_workbook(io.BytesIO(data)).worksheets[0]["A1"].value.startswith("perfbudget/")
 
 
+def test_pdfs_are_stored_as_they_are_and_the_rest_deflated(tianhe_2024):
+    """A PDF's streams are compressed already; deflating it again is CPU for nothing."""
+    infos = open_zip(department_year_zip(tianhe_2024, 2024)[1]).infolist()
+    methods = {info.filename.rsplit(".", 1)[1]: set() for info in infos}
+    for info in infos:
+        methods[info.filename.rsplit(".", 1)[1]].add(info.compress_type)
+    assert methods == {
+        "pdf": {zipfile.ZIP_STORED},
+        "xlsx": {zipfile.ZIP_DEFLATED},
+        "txt": {zipfile.ZIP_DEFLATED},
+    }
+
+
 def test_the_entry_names_are_chinese_and_flagged_as_utf8():
     archive = open_zip(department_year_zip(Department.objects.get(name=TIANHE), 2025, formats=("xlsx",))[1])
     infos = archive.infolist()

@@ -5,7 +5,9 @@ PostgreSQL), so it measures the server's own work (middleware, views, queries, t
 network. Data comes from ``generate_demo``; run it on a scratch database, not on production data.
 """
 
+import cProfile
 import os
+import pstats
 import resource
 import shutil
 import statistics
@@ -359,6 +361,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             render_pdf(document("declaration", department, 2025).layout())
             whole.append(time.perf_counter() - started)
+        self.profile_phases(layout, repeat)
         theirs, theirs_cpu = [], []
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / "000.xlsx"
@@ -392,4 +395,33 @@ class Command(BaseCommand):
             f"最快 {min(theirs):.2f} s，CPU 中位 {statistics.median(theirs_cpu):.2f} s，{converted:,} 字节\n"
             f"倍数：LibreOffice / 本系统 = {other / median:.1f}×（耗时），"
             f"{statistics.median(theirs_cpu) / statistics.median(ours_cpu):.1f}×（CPU）；负载 {self.load()}"
+        )
+
+    # Where a render's time goes: the typesetter's phases, by function (core/exports/pdf.py).
+    PHASES = (
+        ("分页排版", "pdf.py", "paginate"),
+        ("绘制页面", "pdf.py", "page"),
+        ("字体子集", "pdf.py", "_font"),
+        ("写出与压缩", "pydyf", "write"),
+    )
+
+    def profile_phases(self, layout, repeat: int) -> None:
+        """One line: the share of each phase of seed 000's render, from cProfile over ``repeat`` renders."""
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(repeat):
+            render_pdf(layout)
+        profile.disable()
+        stats = pstats.Stats(profile).stats
+        total = sum(timing[3] for (_file, _line, name), timing in stats.items() if name == "render_pdf")
+        shares = []
+        for label, file, function in self.PHASES:
+            spent = sum(
+                timing[3]  # cumulative time of the function, calls inside it included
+                for (path, _line, name), timing in stats.items()
+                if name == function and file in path
+            )
+            shares.append(f"{label} {spent / total:.0%}")
+        self.stdout.write(
+            f"剖析（cProfile，{repeat} 次，含剖析开销 {total / repeat:.3f} s/次）：" + "，".join(shares)
         )
