@@ -580,10 +580,10 @@ class ExportJob(models.Model):
 
 
 class RenderedPdf(models.Model):
-    """A PDF rendered from one exact print document: the SHA-256 of its HTML and of the renderer's
+    """A PDF rendered from one exact print document: the SHA-256 of its layout and of the typesetter's
     version is the key, so an unchanged form (same data, same layout) is rendered once and every later
     download, ZIP or job serves the stored bytes (``core/exports/pdfcache.py``). Any change to a form
-    changes its HTML and so its key: a stored PDF is never stale. Rows unused for
+    changes its layout and so its key: a stored PDF is never stale. Rows older than
     ``PDF_CACHE_DAYS`` are deleted."""
 
     key = models.CharField("键", max_length=64, unique=True)
