@@ -5,6 +5,8 @@ import re
 import subprocess
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.exports.layout import Cell, Layout, Row, Style, Table, label
 from core.exports.pdf import NO_END, NO_START, Fonts, break_lines, render_pdf
@@ -115,3 +117,21 @@ def test_a_declaration_keeps_its_label_column_joined_and_its_text(tmp_path):
     pages = pages_text(render_pdf(spec.layout(record)), tmp_path)
     continued = [page for page in pages if "绩效指标 一级指标 二级指标" in page]
     assert len(continued) >= 2  # the indicator table's header on each page it runs over
+
+
+# Any text a user could type, or a database hold, in any cell style: the typesetter never raises.
+any_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)  # no lone surrogates
+any_cell = st.builds(
+    Cell,
+    value=st.one_of(any_text, st.decimals(allow_nan=True), st.none(), st.integers()),
+    style=st.sampled_from([Style.LABEL, Style.TEXT, Style.RICH, Style.AMOUNT, Style.PERCENT, Style.NUMBER]),
+    align=st.sampled_from(["", "left", "center", "right"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=any_text, cells=st.lists(st.tuples(any_cell, any_cell, any_cell), min_size=1, max_size=6))
+def test_any_text_in_any_cell_renders(title, cells):
+    layout = small_layout([Row(list(row)) for row in cells], header_rows=1)
+    layout.title, layout.subtitle_left = title, title
+    assert render_pdf(layout).startswith(b"%PDF-1.7")
