@@ -9,6 +9,7 @@ which field (``task|name=C|amount=F:a``); A1 and A2 identify the form. A row cop
 marker, so adding a task offline is copying a task row.
 """
 
+import functools
 import io
 import json
 import math
@@ -118,34 +119,83 @@ def _set_text(cell, text: str) -> None:
     set_value(cell, text)
 
 
-def _write_value(cell, layout_cell) -> None:
+# The styles of every workbook, built once. A workbook keeps each kind of style in a list that
+# compares by value (openpyxl's IndexedList), so assigning one shared object to every cell stores
+# exactly what a new equal object per cell would, without building thousands of them.
+PREAMBLE_FONT = Font(name=FONT_NAME, size=11)
+TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True)
+CELL_FONT = Font(name=FONT_NAME, size=10)
+LABEL_FONT = Font(name=FONT_NAME, size=10, bold=True)
+TITLE_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+RIGHT_ALIGNMENT = Alignment(horizontal="right")
+
+
+@functools.cache
+def _cell_alignment(horizontal: str) -> Alignment:
+    return Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+
+
+@functools.cache
+def _amount_format(places: int | None) -> str:
+    # A layout printing amounts as typed: Excel has no format for “the decimals it has”.
+    return "General" if places is None else "#,##0" + ("." + "0" * places if places else "")
+
+
+def _cell_content(layout_cell) -> tuple[object, str | None]:
+    """The value a table cell stores and its number format (None: the cell keeps the default)."""
     value = layout_cell.value
     if layout_cell.style == Style.AMOUNT and value not in (None, ""):
         amount = Decimal(value)
-        if not (layout_cell.blank_zero and not amount):
-            cell.value = amount
-            places = layout_cell.places
-            # A layout printing amounts as typed: Excel has no format for “the decimals it has”.
-            cell.number_format = (
-                "General" if places is None else "#,##0" + ("." + "0" * places if places else "")
-            )
-        return
+        if layout_cell.blank_zero and not amount:
+            return None, None
+        return amount, _amount_format(layout_cell.places)
     if layout_cell.style == Style.PERCENT and value not in (None, ""):
-        cell.value = Decimal(value) / HUNDRED
-        cell.number_format = "0.00%"
-        return
+        return Decimal(value) / HUNDRED, "0.00%"
     if layout_cell.style == Style.NUMBER and value not in (None, ""):
         # Weights and scores show the decimals they have (39.2, 6.25, 10), as in the PDF.
-        cell.value = Decimal(value)
-        cell.number_format = "General"
-        return
-    _set_text(cell, layout_cell.text)
+        return Decimal(value), "General"
+    return layout_cell.text, None
 
 
 def _lines(text: str, width: float) -> int:
     # CJK characters are about two width units wide in Excel's default font.
     units = max(width, 1) * 0.95
     return sum(max(1, math.ceil(len(part) * 2 / units)) for part in (text.split("\n") or [""]))
+
+
+def _style_span(sheet: Worksheet, row: int, column: int, key: tuple) -> None:
+    """Style a span of a table through openpyxl's cell attributes: its number format, font and
+    alignment, a border on every side of every grid cell, and the merge (which borders the edges)."""
+    number_format, label, horizontal, rowspan, colspan = key
+    top_left = sheet.cell(row, column)
+    if number_format is not None:
+        top_left.number_format = number_format
+    top_left.font = LABEL_FONT if label else CELL_FONT
+    top_left.alignment = _cell_alignment(horizontal)
+    end_row, end_column = row + rowspan - 1, column + colspan - 1
+    for rr in range(row, end_row + 1):
+        for cc in range(column, end_column + 1):
+            sheet.cell(rr, cc).border = BORDER
+    if rowspan > 1 or colspan > 1:
+        sheet.merge_cells(start_row=row, start_column=column, end_row=end_row, end_column=end_column)
+
+
+def _row_markers(table, placed, first_row: int) -> dict[int, str]:
+    """The marker of each marked row: its kind, then each field's column and style code, counting the
+    cells spanning down from above (every row reads its merged 一级/二级 or task)."""
+    fields: dict[int, list[str]] = {}
+    for r, c, cell in placed:
+        if cell.field:
+            spec = f"{cell.field}={get_column_letter(FIRST_COLUMN + c)}" + (
+                f":{STYLE_CODES[cell.style]}" if cell.style in STYLE_CODES else ""
+            )
+            for rr in range(r, r + cell.rowspan):
+                fields.setdefault(rr, []).append(spec)
+    return {
+        first_row + r: "|".join([row.marker, *fields.get(r, [])])
+        for r, row in enumerate(table.rows)
+        if row.marker
+    }
 
 
 def render_xlsx(layout: Layout, stamp: Stamp | None = None) -> bytes:
@@ -160,71 +210,71 @@ def render_xlsx(layout: Layout, stamp: Stamp | None = None) -> bytes:
         sheet.column_dimensions[get_column_letter(FIRST_COLUMN + index)].width = width
     sheet["A1"] = f"{SIGNATURE}/{layout.kind}/1"
     sheet["A2"] = json.dumps(layout.meta, ensure_ascii=False)
+    # The markers of column A from row 3 on, and the rows holding something right of them.
+    markers: dict[int, str] = {}
+    filled: set[int] = set()
 
     row_number = 3
     for line in layout.preamble:
-        _set_text(sheet.cell(row_number, FIRST_COLUMN), line)
+        preamble = sheet.cell(row_number, FIRST_COLUMN)
+        _set_text(preamble, line)
         if layout.preamble_field:
-            sheet.cell(row_number, 1, f"preamble|{layout.preamble_field}={get_column_letter(FIRST_COLUMN)}")
-        sheet.cell(row_number, FIRST_COLUMN).font = Font(name=FONT_NAME, size=11)
+            markers[row_number] = f"preamble|{layout.preamble_field}={get_column_letter(FIRST_COLUMN)}"
+        preamble.font = PREAMBLE_FONT
+        if not _blank(preamble.value):
+            filled.add(row_number)
         row_number += 1
     title = sheet.cell(row_number, FIRST_COLUMN, layout.title)
-    title.font = Font(name=FONT_NAME, size=16, bold=True)
-    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    title.font = TITLE_FONT
+    title.alignment = TITLE_ALIGNMENT
     sheet.merge_cells(
         start_row=row_number, start_column=FIRST_COLUMN, end_row=row_number, end_column=last_column
     )
     sheet.row_dimensions[row_number].height = 30
+    if not _blank(title.value):
+        filled.add(row_number)
     row_number += 1
     middle = FIRST_COLUMN + max(layout.columns // 2, 1) - 1
-    _set_text(sheet.cell(row_number, FIRST_COLUMN), layout.subtitle_left)
+    left = sheet.cell(row_number, FIRST_COLUMN)
+    _set_text(left, layout.subtitle_left)
     sheet.merge_cells(start_row=row_number, start_column=FIRST_COLUMN, end_row=row_number, end_column=middle)
     right = sheet.cell(row_number, middle + 1)
     _set_text(right, layout.subtitle_right)
-    right.alignment = Alignment(horizontal="right")
+    right.alignment = RIGHT_ALIGNMENT
     if last_column > middle + 1:
         sheet.merge_cells(
             start_row=row_number, start_column=middle + 1, end_row=row_number, end_column=last_column
         )
+    if not (_blank(left.value) and _blank(right.value)):
+        filled.add(row_number)
     title_rows_end = row_number
     row_number += 1
 
     heights: dict[int, float] = {}
     for table in layout.tables:
-        for r, c, cell in place(table):
+        placed = list(place(table))
+        for r, c, cell in placed:
             excel_row, excel_column = row_number + r, FIRST_COLUMN + c
+            value, number_format = _cell_content(cell)
+            key = (number_format, cell.style == Style.LABEL, cell.horizontal, cell.rowspan, cell.colspan)
+            _style_span(sheet, excel_row, excel_column, key)
             target = sheet.cell(excel_row, excel_column)
-            _write_value(target, cell)
-            target.font = Font(name=FONT_NAME, size=10, bold=cell.style == Style.LABEL)
-            target.alignment = Alignment(horizontal=cell.horizontal, vertical="center", wrap_text=True)
-            end_row, end_column = excel_row + cell.rowspan - 1, excel_column + cell.colspan - 1
-            for rr in range(excel_row, end_row + 1):
-                for cc in range(excel_column, end_column + 1):
-                    sheet.cell(rr, cc).border = BORDER
-            if cell.rowspan > 1 or cell.colspan > 1:
-                sheet.merge_cells(
-                    start_row=excel_row, start_column=excel_column, end_row=end_row, end_column=end_column
-                )
+            # After the style: a text starting like a formula adds its quote prefix to the copied style.
+            if value is not None:
+                set_value(target, value)
+                if not _blank(target.value):
+                    filled.add(excel_row)
             width = sum(layout.widths[c : c + cell.colspan])
             per_row = _lines(cell.text, width) * 14 / cell.rowspan
             heights[excel_row] = max(heights.get(excel_row, 16), per_row + 4)
-        placed = [(rr, c, cell) for rr, c, cell in place(table) if cell.field]
-        for r, row in enumerate(table.rows):
-            if row.marker:
-                # Cells spanning down from above count too: every row reads its merged 一级/二级 or task.
-                columns = [
-                    f"{cell.field}={get_column_letter(FIRST_COLUMN + c)}"
-                    + (f":{STYLE_CODES[cell.style]}" if cell.style in STYLE_CODES else "")
-                    for rr, c, cell in placed
-                    if rr <= r < rr + cell.rowspan
-                ]
-                sheet.cell(row_number + r, 1, "|".join([row.marker, *columns]))
+        markers.update(_row_markers(table, placed, row_number))
         row_number += len(table.rows)
     # Every other row written (titles, headers, labels, totals) is marked as ours too: on import a row
     # holding something but no marker is one added by hand, reported by read_xlsx.
-    for number in range(3, sheet.max_row + 1):
-        if sheet.cell(number, 1).value is None and not _blank_row(sheet, number):
-            sheet.cell(number, 1, LABEL_MARKER)
+    for number in sorted(filled - markers.keys()):
+        markers[number] = LABEL_MARKER
+    for number, marker in sorted(markers.items()):
+        sheet.cell(number, 1, marker)
     for number, height in heights.items():
         sheet.row_dimensions[number].height = min(height, 409)
 
