@@ -18,8 +18,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -180,6 +184,116 @@ def _style_span(sheet: Worksheet, row: int, column: int, key: tuple) -> None:
         sheet.merge_cells(start_row=row, start_column=column, end_row=end_row, end_column=end_column)
 
 
+# The workbook's style lists a cell's style array indexes, by the array's field. numFmtId indexes
+# ``_number_formats`` only from BUILTIN_FORMATS_MAX_SIZE on (below are Excel's built-in formats).
+STYLE_LISTS = {
+    "fontId": "_fonts",
+    "fillId": "_fills",
+    "borderId": "_borders",
+    "protectionId": "_protections",
+    "alignmentId": "_alignments",
+    "numFmtId": "_number_formats",
+}
+# One object per distinct style value in the process: a workbook then finds a value's index in its
+# list by the object's identity, without hashing it again (hashing an openpyxl style is slow).
+_interned: dict = {}
+
+
+@dataclass(frozen=True)
+class SpanStyle:
+    """What :func:`_style_span` does to a span of one style and size, recorded in a scratch workbook.
+
+    ``added``: the values the workbook's style lists received, in the order they were first added
+    (the borders include the partial ones ``merge_cells`` adds one side at a time, left in the lists).
+    ``cells``: each grid cell's style array, with the fields that index a list beyond the entries
+    every new workbook starts with, as ``(field, list, value, offset)``.
+    """
+
+    added: tuple[tuple[str, object], ...]
+    cells: tuple[tuple[int, int, StyleArray, tuple[tuple[str, str, object, int], ...]], ...]
+
+
+@functools.lru_cache(maxsize=1024)
+def span_style(key: tuple) -> SpanStyle:
+    """The :class:`SpanStyle` of ``(number format, label, horizontal, rowspan, colspan)``."""
+    book = Workbook()
+    defaults = {name: len(getattr(book, name)) for name in STYLE_LISTS.values()}
+    _style_span(book.active, 1, 1, key)
+    values = {
+        name: [_interned.setdefault(value, value) for value in getattr(book, name)]
+        for name in STYLE_LISTS.values()
+    }
+    cells = []
+    for (row, column), cell in sorted(book.active._cells.items()):
+        references = []
+        for field_name, name in STYLE_LISTS.items():
+            offset = BUILTIN_FORMATS_MAX_SIZE if name == "_number_formats" else 0
+            index = getattr(cell._style, field_name) - offset
+            if index >= defaults[name]:
+                references.append((field_name, name, values[name][index], offset))
+        cells.append((row - 1, column - 1, StyleArray(cell._style), tuple(references)))
+    added = tuple((name, value) for name in STYLE_LISTS.values() for value in values[name][defaults[name] :])
+    return SpanStyle(added, tuple(cells))
+
+
+class SpanWriter:
+    """Writes the spans of a sheet's tables styled as :func:`_style_span` would, at a fraction of its cost.
+
+    Styling through openpyxl's cell attributes hashes a style object per attribute and per cell (the
+    workbook's style lists compare by value), and ``merge_cells`` adds each edge border one side at a
+    time: most of a workbook's time. What it does depends only on the span's style and size, so it is
+    recorded once per process (:func:`span_style`). The first span of each style and size in a workbook
+    adds the recorded values to the workbook's lists in the recorded order, as the attributes would
+    have (the lists come out the same, in the same order, and so does styles.xml); every span of it
+    gets style arrays indexing them, and merged cells as ``merge_cells`` leaves them.
+    """
+
+    def __init__(self, sheet: Worksheet):
+        self.sheet = sheet
+        self.book = sheet.parent
+        self.indexes: dict[tuple[str, int], int] = {}  # (style list, id of an interned value) -> index
+        self.spans: dict[tuple, list[tuple[int, int, StyleArray]]] = {}
+
+    def _index(self, name: str, value) -> int:
+        key = (name, id(value))
+        index = self.indexes.get(key)
+        if index is None:
+            index = self.indexes[key] = getattr(self.book, name).add(value)
+        return index
+
+    def _styles(self, key: tuple) -> list[tuple[int, int, StyleArray]]:
+        styles = self.spans.get(key)
+        if styles is None:
+            span = span_style(key)
+            for name, value in span.added:
+                self._index(name, value)
+            styles = self.spans[key] = []
+            for row, column, scratch, references in span.cells:
+                style = StyleArray(scratch)
+                for field_name, name, value, offset in references:
+                    setattr(style, field_name, self._index(name, value) + offset)
+                styles.append((row, column, style))
+        return styles
+
+    def write(self, row: int, column: int, layout_cell, number_format: str | None):
+        """The span's top-left cell, styled, its other grid cells merged into it."""
+        rowspan, colspan = layout_cell.rowspan, layout_cell.colspan
+        key = (number_format, layout_cell.style == Style.LABEL, layout_cell.horizontal, rowspan, colspan)
+        (_row, _column, top_left_style), *merged_styles = self._styles(key)
+        sheet = self.sheet
+        top_left = sheet.cell(row, column)
+        top_left._style = StyleArray(top_left_style)
+        if merged_styles:
+            coordinate = f"{top_left.coordinate}:{get_column_letter(column + colspan - 1)}{row + rowspan - 1}"
+            # Spans never overlap (Layout.check): the range joins the sheet's set as merge_cells adds it.
+            sheet.merged_cells.ranges.add(MergedCellRange(sheet, coordinate))
+            for rr, cc, style in merged_styles:
+                merged = MergedCell(sheet, row + rr, column + cc)
+                merged._style = StyleArray(style)
+                sheet._cells[row + rr, column + cc] = merged
+        return top_left
+
+
 def _row_markers(table, placed, first_row: int) -> dict[int, str]:
     """The marker of each marked row: its kind, then each field's column and style code, counting the
     cells spanning down from above (every row reads its merged 一级/二级 or task)."""
@@ -250,15 +364,14 @@ def render_xlsx(layout: Layout, stamp: Stamp | None = None) -> bytes:
     title_rows_end = row_number
     row_number += 1
 
+    spans = SpanWriter(sheet)
     heights: dict[int, float] = {}
     for table in layout.tables:
         placed = list(place(table))
         for r, c, cell in placed:
             excel_row, excel_column = row_number + r, FIRST_COLUMN + c
             value, number_format = _cell_content(cell)
-            key = (number_format, cell.style == Style.LABEL, cell.horizontal, cell.rowspan, cell.colspan)
-            _style_span(sheet, excel_row, excel_column, key)
-            target = sheet.cell(excel_row, excel_column)
+            target = spans.write(excel_row, excel_column, cell, number_format)
             # After the style: a text starting like a formula adds its quote prefix to the copied style.
             if value is not None:
                 set_value(target, value)
