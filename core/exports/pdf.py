@@ -230,7 +230,7 @@ def break_lines(
     """One paragraph of ``(text, weight)`` runs set in lines of at most ``width`` points."""
     glyphs: list[Glyph] = []
     for text, weight in runs:
-        glyphs.extend(fonts_.glyphs(_INVISIBLE.sub("", _SPACES.sub(" ", text)), weight))
+        glyphs.extend(fonts_.glyphs(_collapse(text), weight))
     if nowrap:
         return [Line(glyphs, _width(glyphs, size), size, indent)]
     lines: list[Line] = []
@@ -266,9 +266,14 @@ def break_lines(
     return lines
 
 
-def _clean(paragraph: str) -> str:
+def _collapse(text: str) -> str:
     """White space collapsed as a browser shows it; control and zero-width characters dropped."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", paragraph)).strip()
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text))
+
+
+def _clean(paragraph: str) -> str:
+    """A cell's paragraph as printed: collapsed, without white space at either end."""
+    return _collapse(paragraph).strip()
 
 
 # --- cells ---------------------------------------------------------------------------------------
